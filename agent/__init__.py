@@ -1,0 +1,1 @@
+"""optout's engine: platform-agnostic. Platforms live in `flows/`, one module each."""

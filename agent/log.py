@@ -1,0 +1,104 @@
+"""Logging, after structlog's production recipe: shared processors, a console renderer when
+stderr is a terminal and JSON lines otherwise, and one processor that redacts secrets.
+
+Secrets are redacted twice over: by key (any field named like a cookie, token or password) and
+by value (every session cookie value the run has loaded is registered with `redact_values`, and
+scrubbed from every string logged or written as evidence)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+import structlog
+
+REDACTED = "[redacted]"
+SECRET_KEYS = frozenset(
+    {
+        "cookie",
+        "cookies",
+        "set-cookie",
+        "token",
+        "csrf",
+        "csrf-token",
+        "password",
+        "secret",
+        "authorization",
+        "li_at",
+        "jsessionid",
+        "storage_state",
+        "value",
+    }
+)
+_secret_values: set[str] = set()
+
+
+def redact_values(values: list[str]) -> None:
+    """Never show these strings (session cookie values) in logs or evidence."""
+    _secret_values.update(v for v in values if len(v) >= 4)
+
+
+def scrub(text: str) -> str:
+    for secret in sorted(_secret_values, key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return text
+
+
+def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    for key, value in event.items():
+        if key.lower() in SECRET_KEYS:
+            event[key] = REDACTED
+        elif isinstance(value, str):
+            event[key] = scrub(value)
+    return event
+
+
+def configure(*, verbose: bool, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stderr
+    renderer: Any = (
+        structlog.dev.ConsoleRenderer(colors=False)
+        if stream.isatty()
+        else structlog.processors.JSONRenderer()
+    )
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            _redact,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.DEBUG if verbose else logging.INFO
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get(name: str = "optout") -> Any:
+    return structlog.get_logger(name)
+
+
+def record_bug(error: BaseException, home: Path) -> Path:
+    """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log."""
+    from agent.files import write_private
+
+    path = home / "logs" / "optout.log"
+    trace = scrub("".join(traceback.format_exception(error)))
+    previous = path.read_bytes() if path.exists() else b""
+    stamp = datetime.now(timezone.utc).isoformat()
+    write_private(path, previous + f"[{stamp}]\n{trace}\n".encode())
+    return path
+
+
+def bug_message(error: BaseException, where: str, log_path: Path) -> str:
+    detail = scrub(str(error)).splitlines()[0] if str(error) else "no details"
+    return (
+        f"optout hit a bug {where} ({type(error).__name__}: {detail}). "
+        f"The details are in {log_path}; please report it."
+    )

@@ -1,0 +1,78 @@
+"""Storage states in and out: reading an import file, keeping only a platform's cookies, and
+pointing a session at a local replay server (`--base-url`) and back."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import ValidationError
+
+from agent.errors import BadInput
+from agent.models import Flow, StorageState
+
+
+def read_storage_state(path: Path) -> StorageState:
+    """Parse a Playwright storage-state file, or say in one line why it is not one."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise BadInput(f"Cannot read {path}: {e.strerror or e}.") from None
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        where = (
+            f" (line {e.lineno}, column {e.colno})" if isinstance(e, json.JSONDecodeError) else ""
+        )
+        raise BadInput(
+            f"{path} is not JSON{where}. Expected a Playwright storage-state file "
+            "(what context.storage_state(path=...) writes)."
+        ) from None
+    try:
+        return StorageState.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        raise BadInput(
+            f"{path} is not a Playwright storage-state file: {where}: {first['msg']}."
+        ) from None
+
+
+def platform_session(flow: Flow, state: StorageState, source: str) -> StorageState:
+    """Only the platform's own cookies and origins, checked to hold a live session cookie."""
+    cookies = [c for c in state.cookies if c.belongs_to(flow.cookie_domain)]
+    wanted = " or ".join(flow.session_cookies)
+    live = [c for c in cookies if c.name in flow.session_cookies and c.value]
+    if not live:
+        raise BadInput(
+            f"{source} holds no {flow.name} session cookie ({wanted} on {flow.cookie_domain}). "
+            f"Save the storage state while signed in to {flow.name}, or run: optout login {flow.id}"
+        )
+    now = time.time()
+    if all(0 < c.expires < now for c in live):
+        raise BadInput(
+            f"The {flow.name} session in {source} has expired. Sign in again: optout login {flow.id}"
+        )
+    host = urlsplit(flow.origin).hostname or ""
+    origins = [o for o in state.origins if (urlsplit(o.origin).hostname or "") == host]
+    return StorageState(cookies=cookies, origins=origins)
+
+
+def retarget(state: StorageState, from_domain: str, to_url: str) -> StorageState:
+    """The same session with the platform's cookies moved to another origin's host (the
+    replay server), so a local run sees the cookies the real site would."""
+    parts = urlsplit(to_url)
+    host = parts.hostname or ""
+    secure = parts.scheme == "https"
+    cookies = [
+        c.model_copy(update={"domain": host, "secure": secure and c.secure})
+        if c.belongs_to(from_domain)
+        else c
+        for c in state.cookies
+    ]
+    origins = [
+        o.model_copy(update={"origin": f"{parts.scheme}://{parts.netloc}"}) for o in state.origins
+    ]
+    return StorageState(cookies=cookies, origins=origins)

@@ -1,0 +1,27 @@
+"""Platform flows: one module per platform, each defining `FLOW`.
+
+The registry is lazy (as yt-dlp's extractors are): listing names imports nothing, and a flow
+module is imported only when its platform is used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from agent.models import Flow
+
+
+def names() -> list[str]:
+    """Every platform id, sorted, without importing any flow."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def load(name: str) -> Flow:
+    """The flow of one platform; raises KeyError for an unknown one."""
+    if name not in names():
+        raise KeyError(name)
+    flow: Flow = importlib.import_module(f"{__name__}.{name}").FLOW
+    return flow

@@ -1,0 +1,152 @@
+"""The command line's contract: help, platforms, plan, and bad input (exit 2, one clear line,
+never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_help_lists_commands_and_exit_codes(optout) -> None:
+    run = optout("--help")
+    assert run.code == 0
+    for word in ("platforms", "plan", "login", "session", "status", "apply", "demo", "exit codes"):
+        assert word in run.out
+
+
+def test_platforms_human_and_json(optout) -> None:
+    run = optout("platforms")
+    assert run.code == 0
+    assert 'linkedin: LinkedIn, "Data for Generative AI Improvement"' in run.out
+    assert "forward-looking" in run.out and "Private messages" in run.out
+    [linkedin] = optout("platforms", "--json").json
+    assert linkedin["platform"] == "linkedin"
+    assert linkedin["id"] == "data-for-ai-improvement"
+    assert any("private messages" in line.lower() for line in linkedin["does_not_cover"])
+
+
+def test_plan_numbers_every_step_without_a_browser(optout) -> None:
+    run = optout("plan", "linkedin")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert (
+        "  1. Open the setting's own page, https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"
+        in lines
+    )
+    assert "   If that page does not show the setting, go the way a person clicks:" in lines
+    assert '  3. Open the "Me" menu' in lines
+    assert any(line.startswith(" 10. Save a screenshot") for line in lines)
+    assert "What this does not cover:" in lines
+    assert any("forward-looking" in line for line in lines)
+
+
+BAD_INPUT = [
+    (["status", "facebook"], "Unknown platform 'facebook'. Known: linkedin"),
+    (["plan", "facebook"], "Unknown platform 'facebook'"),
+    (
+        ["apply", "linkedin", "--base-url", "ftp://example.com"],
+        "Bad --base-url 'ftp://example.com'",
+    ),
+    (["apply", "linkedin", "--base-url", "localhost:8000"], "Bad --base-url 'localhost:8000'"),
+    (["apply", "linkedin", "--base-url", "http://127.0.0.1:8000/feed/"], "Bad --base-url"),
+    (["apply", "linkedin", "--base-url", "http://127.0.0.1:99999"], "Bad --base-url"),
+    (
+        ["apply", "linkedin", "--base-url", "myspace=http://127.0.0.1:1"],
+        "Unknown platform 'myspace'",
+    ),
+    (
+        ["status", "--all", "--base-url", "http://127.0.0.1:1"],
+        "names no platform, so it needs exactly one",
+    ),
+    (["status"], "Name a platform (e.g. optout status linkedin) or use --all."),
+    (["status", "linkedin", "--all"], "Name platforms or use --all, not both."),
+    (["status", "linkedin", "--account", "../etc"], "Bad account name '../etc'"),
+    (["status", "linkedin", "--timeout", "0"], "--timeout must be a positive number"),
+    (
+        ["session", "import", "linkedin", "/nonexistent/state.json"],
+        "Cannot read /nonexistent/state.json: No such file",
+    ),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_is_exit_2_with_one_clear_line(optout, argv: list[str], message: str) -> None:
+    run = optout(*argv)
+    assert run.code == 2
+    assert run.err.startswith("optout: ") and message in run.err
+    assert len(run.err.strip().splitlines()) <= 2
+    assert run.out == ""
+
+
+@pytest.mark.parametrize(
+    "argv", [["status", "--bogus"], [], ["apply", "linkedin", "--timeout", "x"]]
+)
+def test_usage_errors_are_exit_2(optout, argv: list[str]) -> None:
+    run = optout(*argv)
+    assert run.code == 2
+    assert "usage: optout" in run.err
+
+
+def test_import_rejects_garbage_and_malformed_files(optout, tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x89PNG not json")
+    run = optout("session", "import", "linkedin", str(garbage))
+    assert run.code == 2 and f"{garbage} is not JSON" in run.err
+    malformed = tmp_path / "malformed.json"
+    malformed.write_text(json.dumps({"cookies": [{"name": "li_at"}]}))
+    run = optout("session", "import", "linkedin", str(malformed))
+    assert run.code == 2
+    assert (
+        f"{malformed} is not a Playwright storage-state file: cookies.0.value: Field required"
+        in run.err
+    )
+    no_session = tmp_path / "google.json"
+    no_session.write_text(
+        json.dumps({"cookies": [{"name": "SID", "value": "x", "domain": ".google.com"}]})
+    )
+    run = optout("session", "import", "linkedin", str(no_session))
+    assert run.code == 2 and "holds no LinkedIn session cookie (li_at on linkedin.com)" in run.err
+    expired = tmp_path / "expired.json"
+    expired.write_text(
+        json.dumps(
+            {
+                "cookies": [
+                    {"name": "li_at", "value": "AQEDAT", "domain": ".linkedin.com", "expires": 1000}
+                ]
+            }
+        )
+    )
+    run = optout("session", "import", "linkedin", str(expired))
+    assert run.code == 2 and "has expired" in run.err
+
+
+def _process(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "agent", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "code"),
+    [
+        (["--help"], 0),
+        (["plan", "nope"], 2),
+        (["status", "linkedin", "--base-url", "nope"], 2),
+        (["session", "import", "linkedin", "/nonexistent"], 2),
+    ],
+)
+def test_a_real_process_never_shows_a_traceback(argv: list[str], code: int, home: Path) -> None:
+    done = _process(*argv)
+    assert done.returncode == code
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,69 @@
+"""Rules every flow must keep (as gallery-dl tests every extractor at once)."""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib.resources import files
+
+import pytest
+
+import flows
+from agent.models import Flow
+from agent.plan import plan
+
+ALL = flows.names()
+
+
+def test_registry_lists_without_importing() -> None:
+    assert "linkedin" in ALL
+    with pytest.raises(KeyError):
+        flows.load("nope")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_flow_is_named_after_its_module_and_documented(name: str) -> None:
+    flow = flows.load(name)
+    assert isinstance(flow, Flow)
+    assert flow.id == name
+    assert flows.__dict__[name].__doc__, (
+        "a flow module says what it is and where its facts come from"
+    )
+    assert flow.setting.does_not_cover, "say what opting out does not cover"
+    assert flow.walls.sign_in and flow.walls.challenge, (
+        "sign-in and challenge detection are declared"
+    )
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_step_is_described_and_planned(name: str) -> None:
+    flow = flows.load(name)
+    steps = plan(flow)
+    assert [s.number for s in steps] == list(range(1, len(steps) + 1))
+    described = [s.description for s in steps]
+    for step in flow.click_path:
+        assert step.description.strip() and step.description in described
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_page_a_flow_visits_has_a_fixture(name: str) -> None:
+    flow = flows.load(name)
+    folder = files("fixtures") / name
+    site = json.loads(folder.joinpath("site.json").read_text())
+    visited = [flow.direct] + [s.goto for s in flow.click_path if s.goto]
+    for path in visited:
+        assert path in site["pages"], f"{path} has no page in fixtures/{name}/site.json"
+    for page in site["pages"].values():
+        assert folder.joinpath(page["file"]).is_file()
+    assert site["session_cookie"] in flow.session_cookies
+    for wall in (site["signed_out_redirect"], site["challenge_redirect"]):
+        path = wall.split("?")[0]
+        assert any(re.search(p, path) for p in flow.walls.sign_in + flow.walls.challenge)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_fixtures_say_they_are_reconstructions(name: str) -> None:
+    folder = files("fixtures") / name
+    for page in folder.iterdir():
+        if page.name.endswith(".html"):
+            assert "Reconstruction, not a recording" in page.read_text(), page.name

@@ -1,0 +1,183 @@
+"""LinkedIn end to end: the CLI, real headless Chromium, the replay server's pages and state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.replay import ReplayServer
+
+SETTING = "data-for-ai-improvement"
+
+
+def setting_writes(server: ReplayServer) -> list:
+    return [w for w in server.writes if w.path.endswith("/" + SETTING)]
+
+
+def test_status_reads_on_and_changes_nothing(optout, signed_in: ReplayServer) -> None:
+    run = optout("status", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    [result] = run.json
+    assert result["platform"] == "linkedin" and result["account"] == "default"
+    assert result["setting"] == SETTING and result["action"] == "status"
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+    assert result["error"] is None
+    assert Path(result["evidence"][0]).read_bytes().startswith(b"\x89PNG")
+    assert signed_in.writes == []
+
+
+def test_status_reads_off(optout, signed_in: ReplayServer) -> None:
+    signed_in.settings[SETTING] = False
+    run = optout("status", "linkedin", "--base-url", signed_in.url)
+    assert run.code == 0
+    assert run.out.startswith("linkedin (default): OFF. Already off; nothing was changed.")
+
+
+def test_status_human_line_says_how_to_switch_off(optout, signed_in: ReplayServer) -> None:
+    run = optout("status", "linkedin", "--base-url", signed_in.url)
+    assert run.out.count("\n") == 1
+    assert "linkedin (default): ON." in run.out and "optout apply linkedin" in run.out
+
+
+def test_apply_switches_off_and_a_fresh_load_proves_it(optout, signed_in: ReplayServer) -> None:
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "off", True)
+    assert signed_in.settings[SETTING] is False
+    [write] = setting_writes(signed_in)
+    assert (write.status, write.body) == (200, {"value": False})  # CSRF header accepted
+    assert "Switched off" not in run.out  # --json prints only JSON
+    assert Path(result["evidence"][0]).is_file()
+
+
+def test_apply_twice_writes_once(optout, signed_in: ReplayServer) -> None:
+    assert optout("apply", "linkedin", "--base-url", signed_in.url).code == 0
+    again = optout("apply", "linkedin", "--base-url", signed_in.url)
+    assert again.code == 0
+    assert "Already off; nothing was changed." in again.out
+    assert len(signed_in.writes) == 1
+
+
+def test_dry_run_finds_the_switch_and_sends_no_write(optout, signed_in: ReplayServer) -> None:
+    run = optout("apply", "linkedin", "--dry-run", "--base-url", signed_in.url, "--json")
+    assert run.code == 0
+    [result] = run.json
+    assert (result["action"], result["state"], result["changed"]) == ("dry-run", "on", False)
+    assert signed_in.writes == []
+    assert signed_in.settings[SETTING] is True
+    human = optout("apply", "linkedin", "--dry-run", "--base-url", signed_in.url)
+    assert "Dry run: would have switched it off; nothing was clicked." in human.out
+    assert signed_in.writes == []
+
+
+def test_renamed_route_falls_back_to_clicking_through(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("route_renamed")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["changed"] is True
+    assert run.logged("the way a person clicks")
+    for step in ('"Me" menu', "Settings & Privacy", "Data privacy"):
+        assert run.logged(step)
+    [write] = setting_writes(signed_in)
+    assert write.body == {"value": False}
+
+
+def test_dry_run_by_the_click_path_writes_nothing(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("route_renamed")
+    run = optout("apply", "linkedin", "--dry-run", "--base-url", signed_in.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "on"
+    assert signed_in.writes == []
+
+
+def test_slow_site_is_waited_for(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("slow")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["state"] == "off" and signed_in.settings[SETTING] is False
+
+
+def test_overlay_is_dismissed_never_accepted(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("upsell")
+    signed_in.add_fault("route_renamed")  # the click path meets the overlay on every page
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    assert signed_in.settings[SETTING] is False
+    assert [w.path for w in signed_in.writes] == [f"/voyager/api/mypreferences/settings/{SETTING}"]
+    assert run.logged("dismissed an overlay")
+
+
+def test_not_offered_is_unavailable_and_nothing_is_clicked(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("setting_absent")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["error"]) == (
+        "unavailable",
+        "unavailable",
+        None,
+    )
+    assert signed_in.writes == []
+    human = optout("status", "linkedin", "--base-url", signed_in.url)
+    assert "not offered" in human.out and human.code == 0
+
+
+def test_signed_out_asks_to_log_in(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("signed_out")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 4
+    [result] = run.json
+    assert result["error"]["kind"] == "auth_required"
+    assert "optout login linkedin" in result["error"]["message"]
+    assert result["state"] == "unknown" and signed_in.writes == []
+
+
+def test_security_check_is_left_to_the_person(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("challenge")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url)
+    assert run.code == 4
+    assert "security check" in run.out and "never answers" in run.out
+    assert signed_in.writes == []
+
+
+def test_no_session_asks_to_log_in(optout, linkedin: ReplayServer) -> None:
+    run = optout("status", "linkedin", "--base-url", linkedin.url, "--account", "work")
+    assert run.code == 4
+    assert "No saved LinkedIn session for account 'work'" in run.out
+    assert "optout login linkedin --account work" in run.out
+
+
+def test_missing_control_is_site_changed_with_evidence(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("control_missing")
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--timeout", "2", "--json")
+    assert run.code == 5
+    [result] = run.json
+    assert result["error"]["kind"] == "site_changed"
+    assert result["error"]["step"] == 7
+    assert "Use my data for training content creation AI models" in result["error"]["message"]
+    png, html = result["evidence"]
+    assert Path(png).read_bytes().startswith(b"\x89PNG")
+    page = Path(html).read_text()
+    assert "Data for Generative AI Improvement" in page and "<script" not in page.lower()
+    assert signed_in.writes == []
+
+
+@pytest.mark.parametrize("fault", ["save_fails", "save_ignored"])
+def test_change_that_does_not_hold_is_exit_6(optout, signed_in: ReplayServer, fault: str) -> None:
+    signed_in.add_fault(fault)
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 6
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+    assert result["error"]["kind"] == "verify_failed"
+    assert "still shows the switch ON after a fresh load" in result["error"]["message"]
+    assert len(setting_writes(signed_in)) == 1
+
+
+def test_all_runs_every_saved_session(optout, signed_in: ReplayServer, vault) -> None:
+    vault.save("linkedin", "work", signed_in.make_session("linkedin.com"))
+    run = optout("status", "--all", "--base-url", f"linkedin={signed_in.url}", "--json")
+    assert run.code == 0, run.err
+    assert sorted(r["account"] for r in run.json) == ["default", "work"]
+    assert all(r["state"] == "on" for r in run.json)

@@ -1,0 +1,58 @@
+"""`optout login`: a visible browser (on a virtual screen here) at the replay's sign-in page."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+
+from agent.replay import ReplayServer
+from agent.vault import Vault
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)"
+)
+
+
+@pytest.fixture
+def screen(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A virtual screen: Xvfb tells on -displayfd which display it took, once it is ready."""
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert xvfb.stdout is not None
+    display = ":" + xvfb.stdout.readline().strip()
+    monkeypatch.setenv("DISPLAY", display)
+    yield display
+    xvfb.terminate()
+    xvfb.wait(timeout=10)
+
+
+def test_login_saves_the_session_once_signed_in(optout, screen: str, vault: Vault) -> None:
+    with ReplayServer("linkedin", autologin=True) as server:
+        run = optout("login", "linkedin", "--base-url", server.url, "--account", "work")
+        assert run.code == 0, run.err
+        assert "Signed in to LinkedIn (work); the session is saved, encrypted" in run.out
+        saved = vault.load("linkedin", "work")
+        assert saved is not None and any(c.name == "li_at" for c in saved.cookies)
+        assert all(c.belongs_to("linkedin.com") for c in saved.cookies)
+        status = optout(
+            "status", "linkedin", "--account", "work", "--base-url", server.url, "--json"
+        )
+        assert status.code == 0 and status.json[0]["state"] == "on"
+
+
+def test_login_that_never_finishes_keeps_the_old_session(optout, screen: str, vault: Vault) -> None:
+    with ReplayServer("linkedin") as server:  # nobody types: the sign-in page just waits
+        old = server.make_session("linkedin.com")
+        vault.save("linkedin", "default", old)
+        run = optout("login", "linkedin", "--base-url", server.url, "--timeout", "2")
+        assert run.code == 4
+        assert "Sign-in to LinkedIn did not finish within 2 seconds; nothing was saved." in run.err
+        kept = vault.load("linkedin", "default")
+        assert kept is not None and kept.cookies == old.cookies

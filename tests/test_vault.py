@@ -1,0 +1,135 @@
+"""Saved sessions: encrypted at rest with a key in the keyring, private files, atomic writes,
+and a clear error (never a plaintext fallback) when no keyring is usable."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from agent.errors import AuthRequired
+from agent.models import Cookie, StorageState
+from agent.vault import KEYRING_SERVICE, KEYRING_USER, Vault
+
+LI_AT = "AQEDATESTSECRETli_at0123456789"
+
+
+def state(value: str = LI_AT) -> StorageState:
+    return StorageState(
+        cookies=[
+            Cookie(name="li_at", value=value, domain=".linkedin.com", httpOnly=True, secure=True),
+            Cookie(name="JSESSIONID", value="ajax:5550123", domain=".www.linkedin.com"),
+            Cookie(name="SID", value="google-secret", domain=".google.com"),
+        ]
+    )
+
+
+def state_file(tmp_path: Path, value: str = LI_AT) -> Path:
+    path = tmp_path / "state.json"
+    path.write_text(state(value).model_dump_json())
+    return path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_round_trip_is_encrypted_and_private(vault: Vault, home: Path) -> None:
+    path = vault.save("linkedin", "default", state())
+    assert LI_AT.encode() not in path.read_bytes()
+    assert mode(path) == 0o600
+    assert mode(path.parent) == 0o700 and mode(home / "sessions") == 0o700
+    loaded = vault.load("linkedin", "default")
+    assert loaded is not None and loaded.cookies[0].value == LI_AT
+
+
+def test_import_keeps_only_the_platforms_cookies(optout, vault: Vault, tmp_path: Path) -> None:
+    run = optout("session", "import", "linkedin", str(state_file(tmp_path)))
+    assert run.code == 0, run.err
+    assert "Imported the LinkedIn session (default)" in run.out
+    loaded = vault.load("linkedin", "default")
+    assert loaded is not None
+    assert sorted(c.name for c in loaded.cookies) == ["JSESSIONID", "li_at"]
+
+
+def test_failed_import_keeps_the_previous_session(optout, vault: Vault, tmp_path: Path) -> None:
+    assert optout("session", "import", "linkedin", str(state_file(tmp_path))).code == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"cookies": [')
+    assert optout("session", "import", "linkedin", str(bad)).code == 2
+    loaded = vault.load("linkedin", "default")
+    assert loaded is not None and loaded.cookies[0].value == LI_AT
+    assert [p.name for p in (vault.folder / "linkedin").iterdir()] == ["default.session"]
+
+
+def test_no_usable_keyring_is_exit_4_and_writes_nothing(optout, home: Path, tmp_path: Path) -> None:
+    keyring.set_keyring(fail.Keyring())
+    run = optout("session", "import", "linkedin", str(state_file(tmp_path)))
+    assert run.code == 4
+    assert "No usable keyring" in run.err and "PYTHON_KEYRING_BACKEND" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert not (home / "sessions").exists() or not any((home / "sessions").rglob("*.session"))
+
+
+def test_no_usable_keyring_stops_status_too(optout, vault: Vault) -> None:
+    vault.save("linkedin", "default", state())
+    keyring.set_keyring(fail.Keyring())
+    run = optout("status", "linkedin")
+    assert run.code == 4 and "No usable keyring" in run.err
+
+
+def test_a_lost_key_asks_to_sign_in_again(optout, vault: Vault) -> None:
+    vault.save("linkedin", "default", state())
+    keyring.delete_password(KEYRING_SERVICE, KEYRING_USER)
+    run = optout("status", "linkedin", "--json")
+    assert run.code == 4
+    assert "cannot be decrypted" in run.json[0]["error"]["message"]
+    assert "optout login linkedin --account default" in run.json[0]["error"]["message"]
+
+
+def test_a_session_file_moved_to_another_account_does_not_decrypt(vault: Vault) -> None:
+    path = vault.save("linkedin", "alice", state())
+    path.rename(path.with_name("bob.session"))
+    with pytest.raises(AuthRequired):
+        vault.load("linkedin", "bob")
+
+
+def test_list_and_forget(optout, vault: Vault) -> None:
+    vault.save("linkedin", "default", state())
+    vault.save("linkedin", "work", state("AQEDAwork-secret-value"))
+    listed = optout("session", "list", "--json")
+    assert [(s["platform"], s["account"]) for s in listed.json] == [
+        ("linkedin", "default"),
+        ("linkedin", "work"),
+    ]
+    assert LI_AT not in listed.out and "li_at" in listed.out  # names, never values
+    human = optout("session", "list")
+    assert human.out.startswith("linkedin (default): saved ")
+    assert (
+        optout("session", "forget", "linkedin", "--account", "work").out
+        == "Forgot the LinkedIn session (work).\n"
+    )
+    gone = optout("session", "forget", "linkedin", "--account", "work")
+    assert gone.code == 0 and "nothing to forget" in gone.err
+    assert [s.account for s in vault.sessions()] == ["default"]
+
+
+def test_session_list_when_empty(optout) -> None:
+    run = optout("session", "list")
+    assert run.code == 0 and run.out == "" and "No saved sessions" in run.err
+    assert optout("session", "list", "--json").json == []
+
+
+def test_status_all_without_sessions_asks_to_sign_in(optout) -> None:
+    run = optout("status", "--all")
+    assert run.code == 4 and "No saved sessions. Sign in first" in run.err
+
+
+def test_session_file_is_json_with_no_secret_metadata(vault: Vault) -> None:
+    record = json.loads(vault.save("linkedin", "default", state()).read_text())
+    assert set(record) == {"platform", "account", "saved_at", "cookies", "nonce", "ciphertext"}
+    assert record["cookies"] == ["JSESSIONID", "SID", "li_at"]
