@@ -150,3 +150,43 @@ def test_a_real_process_never_shows_a_traceback(argv: list[str], code: int, home
     done = _process(*argv)
     assert done.returncode == code
     assert "Traceback" not in done.stderr
+
+
+def test_a_bug_in_a_command_is_exit_1_with_the_log(
+    optout, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agent.cli
+
+    def broken(args: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(agent.cli.COMMANDS, "platforms", broken)
+    run = optout("platforms")
+    assert run.code == 1
+    log = home / "logs" / "optout.log"
+    assert run.err.strip() == (
+        f"optout: optout hit a bug in `platforms` (RuntimeError: boom). "
+        f"The details are in {log}; please report it."
+    )
+    assert "Traceback" not in run.err and "Traceback" in log.read_text()
+    verbose = optout("platforms", "--verbose")
+    assert verbose.code == 1 and "Traceback" in verbose.err
+
+
+def test_demo_runs_the_whole_flow(optout, home: Path) -> None:
+    run = optout("demo")
+    assert run.code == 0, run.err
+    assert run.out.splitlines() == [
+        line for line in run.out.splitlines() if line.startswith("linkedin (demo): ")
+    ]
+    states = [line.split(": ")[1].split(".")[0] for line in run.out.splitlines()]
+    assert states == ["ON", "ON", "OFF", "OFF"]
+    assert "Dry run: would have switched it off" in run.out.splitlines()[1]
+    assert "Switched off just now" in run.out.splitlines()[2]
+    assert (
+        "== plan linkedin" in run.err
+        and f"Evidence (screenshots of each final state) is in {home / 'demo' / 'evidence'}"
+        in run.err
+    )
+    assert len(list((home / "demo" / "evidence").rglob("*.png"))) == 4
+    assert not list(home.rglob("*.session"))  # the throwaway session is gone

@@ -181,3 +181,22 @@ def test_all_runs_every_saved_session(optout, signed_in: ReplayServer, vault) ->
     assert run.code == 0, run.err
     assert sorted(r["account"] for r in run.json) == ["default", "work"]
     assert all(r["state"] == "on" for r in run.json)
+
+
+def test_a_bug_on_one_platform_is_exit_1_naming_the_log(
+    optout, signed_in: ReplayServer, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.runner import Visit
+
+    async def broken(self: Visit, control: object) -> str:
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(Visit, "read", broken)
+    run = optout("status", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 1
+    [result] = run.json
+    assert result["error"]["kind"] == "internal"
+    assert result["error"]["message"].startswith(
+        "optout hit a bug on LinkedIn (RuntimeError: unexpected)."
+    )
+    assert str(home / "logs" / "optout.log") in result["error"]["message"]

@@ -56,3 +56,11 @@ def test_login_that_never_finishes_keeps_the_old_session(optout, screen: str, va
         assert "Sign-in to LinkedIn did not finish within 2 seconds; nothing was saved." in run.err
         kept = vault.load("linkedin", "default")
         assert kept is not None and kept.cookies == old.cookies
+
+
+def test_headed_apply_shows_the_browser_and_works(
+    optout, screen: str, signed_in: ReplayServer
+) -> None:
+    run = optout("apply", "linkedin", "--headed", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["changed"] is True and signed_in.settings["data-for-ai-improvement"] is False

@@ -65,3 +65,20 @@ def test_evidence_html_is_stripped_of_scripts_and_tokens() -> None:
     assert "ajax:998877665544" not in clean
     assert "<script" not in clean and "<code" not in clean and "onload" not in clean
     assert "<h1>Data for Generative AI Improvement</h1>" in clean
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_console_on_a_terminal_json_otherwise() -> None:
+    terminal, pipe = _Terminal(), io.StringIO()
+    log.configure(verbose=False, stream=terminal)
+    log.get().info("step 1: open the page", platform="linkedin")
+    log.get().debug("hidden unless --verbose")
+    log.configure(verbose=False, stream=pipe)
+    log.get().info("step 1: open the page", platform="linkedin")
+    assert "[info" in terminal.getvalue() and "step 1: open the page" in terminal.getvalue()
+    assert "hidden" not in terminal.getvalue()
+    assert json.loads(pipe.getvalue())["platform"] == "linkedin"
