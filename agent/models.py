@@ -29,6 +29,7 @@ class Locate(_Frozen):
     name: str | None = None
     text: str | None = None
     css: str | None = None
+    within: Locate | None = None  # only inside this element (e.g. a dialog)
 
     @model_validator(mode="after")
     def _one_way(self) -> Locate:
@@ -44,12 +45,14 @@ class Locate(_Frozen):
 
     def describe(self) -> str:
         if self.role:
-            return f'{self.role} "{self.name}"' if self.name else f"any {self.role}"
-        return f'text "{self.text}"' if self.text else f"css {self.css}"
+            what = f'{self.role} "{self.name}"' if self.name else f"any {self.role}"
+        else:
+            what = f'text "{self.text}"' if self.text else f"css {self.css}"
+        return f"{what} in {self.within.describe()}" if self.within else what
 
 
-def role(role_name: str, name: str | None = None) -> Locate:
-    return Locate(role=role_name, name=name)
+def role(role_name: str, name: str | None = None, *, within: Locate | None = None) -> Locate:
+    return Locate(role=role_name, name=name, within=within)
 
 
 def text(pattern: str) -> Locate:
@@ -71,6 +74,14 @@ class Step(_Frozen):
     click: tuple[Locate, ...] = ()
     ready: tuple[Locate, ...] = ()
     when_missing: Literal["site_changed", "unavailable"] = "site_changed"
+    # Taken only when the person made (or did not make) this choice, e.g. "delete-activity".
+    only_with: str | None = None
+    only_without: str | None = None
+
+    def taken(self, choices: frozenset[str]) -> bool:
+        return (self.only_with is None or self.only_with in choices) and (
+            self.only_without is None or self.only_without not in choices
+        )
 
     @model_validator(mode="after")
     def _one_move(self) -> Step:
@@ -81,12 +92,24 @@ class Step(_Frozen):
         return self
 
 
+class Marker(_Frozen):
+    """Something on a page that means the person must act before anything else: a "Log in"
+    button on a page that serves signed-out visitors too, a security check, new terms to accept.
+    `says` tells the person what to do (it replaces the usual message when given)."""
+
+    kind: Literal["sign_in", "challenge"]
+    shows: tuple[Locate, ...] = Field(min_length=1)
+    says: str | None = None
+
+
 class Walls(_Frozen):
     """Where the platform sends a visitor it will not serve: sign-in pages and security checks,
-    as regular expressions over the URL's path."""
+    as regular expressions over the URL's path; and `markers`, what such a wall looks like
+    when the address does not change."""
 
     sign_in: tuple[str, ...]
     challenge: tuple[str, ...]
+    markers: tuple[Marker, ...] = ()
 
     @field_validator("sign_in", "challenge")
     @classmethod
@@ -94,6 +117,41 @@ class Walls(_Frozen):
         for pattern in patterns:
             re.compile(pattern)
         return patterns
+
+
+class Switch(_Frozen):
+    """A switch or checkbox whose own checked state is the setting. It may sit behind a row that
+    opens a small dialog (`reveal`), closed after the change with a button such as "Done"
+    (`close`, never an accept)."""
+
+    kind: Literal["switch"] = "switch"
+    find: tuple[Locate, ...] = Field(min_length=1)
+    reveal: tuple[Locate, ...] = ()
+    close: tuple[Locate, ...] = ()
+
+
+class Buttons(_Frozen):
+    """A setting without a switch: the button on offer tells the state ("Turn off" shows it is
+    ON, "Turn on" that it is OFF), and turning it off takes a few clicks (a menu, a confirm)."""
+
+    kind: Literal["buttons"] = "buttons"
+    on_when: tuple[Locate, ...] = Field(min_length=1)
+    off_when: tuple[Locate, ...] = Field(min_length=1)
+    switch_off: tuple[Step, ...] = Field(min_length=1)
+
+    @field_validator("switch_off")
+    @classmethod
+    def _clicks(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        if any(step.goto for step in steps):
+            raise ValueError("switching off happens on the setting's page: clicks only")
+        return steps
+
+
+class Choice(_Frozen):
+    """An option the person can take on a platform (`--delete-activity`), off by default."""
+
+    id: str = Field(pattern=r"^[a-z][a-z-]*$")
+    description: str
 
 
 class Setting(_Frozen):
@@ -121,9 +179,10 @@ class Flow(_Frozen):
     setting: Setting
     direct: str
     click_path: tuple[Step, ...] = Field(min_length=1)
-    control: tuple[Locate, ...] = Field(min_length=1)
+    control: Switch | Buttons = Field(discriminator="kind")
     save_request: str | None = None
     dismiss: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
 
     @property
     def direct_url(self) -> str:

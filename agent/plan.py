@@ -5,24 +5,34 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from agent.models import Flow
+from agent.models import Buttons, Flow
 
 
 class PlannedStep(BaseModel):
     number: int
-    key: str  # "direct", "click-1", "click-2", ..., "read", "switch", "verify", "evidence"
+    key: str  # "direct", "click-1", ..., "read", "switch" or "switch-1", ..., "verify", "evidence"
     description: str
     fallback: bool = False  # part of the way a person clicks, taken when the direct route fails
 
 
-def plan(flow: Flow) -> list[PlannedStep]:
+def plan(flow: Flow, choices: frozenset[str] = frozenset()) -> list[PlannedStep]:
     label = flow.setting.control_label
     rows = [("direct", f"Open the setting's own page, {flow.direct_url}", False)]
     rows += [(f"click-{i}", s.description, True) for i, s in enumerate(flow.click_path, start=1)]
+    if isinstance(flow.control, Buttons):
+        rows.append(("read", f'Read whether "{label}" is on, from the button it offers', False))
+        taken = [s for s in flow.control.switch_off if s.taken(choices)]
+        rows += [
+            (f"switch-{i}", ("Only if it is ON: " if i == 1 else "") + s.description, False)
+            for i, s in enumerate(taken, start=1)
+        ]
+    else:
+        rows.append(("read", f'Find the switch "{label}" and read whether it is on', False))
+        rows.append(
+            ("switch", "Only if it is ON: switch it off, and wait until the page has saved", False)
+        )
     rows += [
-        ("read", f'Find the switch "{label}" and read whether it is on', False),
-        ("switch", "Only if it is ON: switch it off, and wait until the page has saved", False),
-        ("verify", "Reload the page and read the switch again: done only if it shows OFF", False),
+        ("verify", "Reload the page and read it again: done only if it shows OFF", False),
         ("evidence", "Save a screenshot of the final state as evidence", False),
     ]
     return [
@@ -31,5 +41,5 @@ def plan(flow: Flow) -> list[PlannedStep]:
     ]
 
 
-def numbers(flow: Flow) -> dict[str, int]:
-    return {s.key: s.number for s in plan(flow)}
+def numbers(flow: Flow, choices: frozenset[str] = frozenset()) -> dict[str, int]:
+    return {s.key: s.number for s in plan(flow, choices)}

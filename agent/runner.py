@@ -25,12 +25,31 @@ from agent.errors import (
     VerifyFailed,
 )
 from agent.evidence import Evidence
-from agent.models import Action, ErrorInfo, Flow, Locate, Result, State, Step, StorageState
+from agent.models import (
+    Action,
+    Buttons,
+    ErrorInfo,
+    Flow,
+    Locate,
+    Result,
+    State,
+    Step,
+    StorageState,
+    Switch,
+)
 from agent.plan import numbers
 from agent.sessions import retarget
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Locator, Page, Request, Route
+    from playwright.async_api import (
+        Browser,
+        BrowserContext,
+        Locator,
+        Page,
+        Request,
+        Response,
+        Route,
+    )
 
     from agent.vault import Vault
 
@@ -77,30 +96,41 @@ class Options:
     headed: bool = False
     timeout: float = 20.0  # seconds to wait for any one thing to appear
     home: Path = field(default_factory=Path.cwd)
+    choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
 
 
 class Visit:
     """One walk through one platform's pages, in one browser page."""
 
-    def __init__(self, page: Page, target: Target, timeout_ms: float) -> None:
+    def __init__(self, page: Page, target: Target, options: Options) -> None:
         self.page = page
         self.flow = target.flow
         self.target = target
         self.origin = target.origin or target.flow.origin
-        self.timeout_ms = timeout_ms
-        self.numbers = numbers(target.flow)
+        self.timeout_ms = options.timeout * 1000
+        self.choices = options.choices
+        self.numbers = numbers(target.flow, options.choices)
         self.step = 1
         self.log = log.get().bind(platform=self.flow.id, account=target.account)
 
-    # Finding things ----------------------------------------------------------------------------
+    # Finding things: only what a person could see counts -----------------------------------------
 
     def _one(self, way: Locate) -> Locator:
+        scope: Page | Locator = self._one(way.within) if way.within else self.page
         if way.role:
             name = re.compile(way.name, re.I) if way.name else None
-            return self.page.get_by_role(way.role, name=name)  # type: ignore[arg-type]
-        if way.text:
-            return self.page.get_by_text(re.compile(way.text, re.I))
-        return self.page.locator(way.css or "")
+            found = scope.get_by_role(way.role, name=name)  # type: ignore[arg-type]
+        elif way.text:
+            found = scope.get_by_text(re.compile(way.text, re.I))
+        else:
+            found = scope.locator(way.css or "")
+        return found.filter(visible=True)
+
+    def _any(self, ways: tuple[Locate, ...]) -> Locator:
+        union = self._one(ways[0])
+        for way in ways[1:]:
+            union = union.or_(self._one(way))
+        return union
 
     async def _present(self, ways: tuple[Locate, ...]) -> Locator | None:
         """The first way (in the flow's order of preference) that matches now."""
@@ -111,16 +141,17 @@ class Visit:
         return None
 
     async def _appears(self, ways: tuple[Locate, ...]) -> Locator | None:
-        """Wait for any of `ways` to become visible; None when none does in time."""
+        """Wait for any of `ways` to show; None when none does in time. A wall that shows
+        instead (a sign-in button, a security check, new terms) stops the walk."""
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-        union = self._one(ways[0])
-        for way in ways[1:]:
-            union = union.or_(self._one(way))
+        walls = [m.shows for m in self.flow.walls.markers]
+        union = self._any(ways + tuple(w for shows in walls for w in shows))
         try:
             await union.first.wait_for(state="visible", timeout=self.timeout_ms)
         except PlaywrightTimeout:
             return None
+        await self.check_markers()
         return await self._present(ways)
 
     # Walls -------------------------------------------------------------------------------------
@@ -128,22 +159,51 @@ class Visit:
     def _at(self, key: str) -> None:
         self.step = self.numbers[key]
 
-    def check_walls(self) -> None:
-        """Stop at a sign-in page or a security check: only the person can get past those."""
-        path = urlsplit(self.page.url).path
-        if any(re.search(p, path) for p in self.flow.walls.challenge):
-            raise ChallengeRequired(
-                f"{self.flow.name} is asking for a security check. optout never answers those: "
+    def _wall(self, kind: str, says: str | None = None) -> OptoutError:
+        if kind == "challenge":
+            return ChallengeRequired(
+                says
+                or f"{self.flow.name} is asking for a security check. optout never answers those: "
                 f"complete it yourself in the browser that `{self.target.login_hint}` opens, "
                 "then run this again.",
                 step=self.step,
             )
+        return AuthRequired(
+            says
+            or f"{self.flow.name} shows its sign-in page: the saved session has expired or was "
+            f"signed out. Sign in again: {self.target.login_hint}",
+            step=self.step,
+        )
+
+    def check_walls(self) -> None:
+        """Stop at a sign-in page or a security check: only the person can get past those."""
+        path = urlsplit(self.page.url).path
+        if any(re.search(p, path) for p in self.flow.walls.challenge):
+            raise self._wall("challenge")
         if any(re.search(p, path) for p in self.flow.walls.sign_in):
-            raise AuthRequired(
-                f"{self.flow.name} showed its sign-in page: the saved session has expired or "
-                f"was signed out. Sign in again: {self.target.login_hint}",
-                step=self.step,
-            )
+            raise self._wall("sign_in")
+
+    async def check_markers(self) -> None:
+        """Stop when the page shows a wall without changing its address."""
+        for marker in self.flow.walls.markers:
+            if await self._present(marker.shows):
+                raise self._wall(marker.kind, marker.says)
+
+    async def dismiss_overlays(self) -> None:
+        """Whenever an overlay with a dismiss button is in the way of an action, dismiss it;
+        never accept anything, and never dismiss a wall (new terms): stop there instead."""
+        names = re.compile("^(" + "|".join(DISMISS + self.flow.dismiss) + ")$", re.I)
+        dismiss = self.page.get_by_role("button", name=names)
+        dialogs = self.page.get_by_role("dialog").or_(self.page.get_by_role("alertdialog"))
+
+        async def close(overlay: Locator) -> None:
+            await self.check_markers()
+            self.log.info("dismissed an overlay")
+            await overlay.get_by_role("button", name=names).first.click()
+
+        await self.page.add_locator_handler(dialogs.filter(has=dismiss), close)
+
+    # The walk ----------------------------------------------------------------------------------
 
     async def _goto(self, path: str) -> bool:
         """Open a page; True when it answered and stayed at the path asked for."""
@@ -155,7 +215,26 @@ class Visit:
             and urlsplit(self.page.url).path.rstrip("/") == path.rstrip("/")
         )
 
-    async def _await_ready(self, step: Step) -> None:
+    async def _click(self, step: Step) -> bool:
+        """Click the step's target; False when it is missing and that means 'not offered'."""
+        found = (
+            await self._present(step.click)
+            if step.when_missing == "unavailable"
+            else await self._appears(step.click)
+        )
+        if found is None:
+            if step.when_missing == "unavailable":
+                await self.check_markers()
+                return False
+            self.check_walls()
+            raise SiteChanged(
+                f"Step {self.step} ({step.description}) could not find "
+                f"{' or '.join(w.describe() for w in step.click)}.",
+                step=self.step,
+            )
+        await found.first.click()
+        await self.page.wait_for_load_state()
+        self.check_walls()
         if step.ready and await self._appears(step.ready) is None:
             self.check_walls()  # a client-side redirect to a wall, seen late
             raise SiteChanged(
@@ -163,108 +242,131 @@ class Visit:
                 f"{' or '.join(w.describe() for w in step.ready)}.",
                 step=self.step,
             )
+        return True
 
-    # The walk ----------------------------------------------------------------------------------
-
-    async def reach_control(self) -> Locator | None:
-        """The setting's control, by the direct route or else the way a person clicks there;
-        None when the platform does not offer the setting to this account."""
+    async def reach_setting(self) -> bool:
+        """Bring the setting's page up, by the direct route or else the way a person clicks
+        there; False when the platform does not offer the setting to this account."""
         self._at("direct")
-        self.log.info(
-            f"step {self.step}: open the setting's page", url=self.origin + self.flow.direct
-        )
-        if await self._goto(self.flow.direct):
-            control = await self._appears(self.flow.control)
-            if control is not None:
-                self._at("read")
-                return control
-            self.check_walls()
+        self.log.info(f"step {self.step}: open the setting's page", url=self.origin + self.flow.direct)
+        if await self._goto(self.flow.direct) and await self._appears(self._read_ways()):
+            self._at("read")
+            return True
+        self.check_walls()
         self.log.info("the direct route did not lead to the setting: going the way a person clicks")
         for i, step in enumerate(self.flow.click_path, start=1):
             self._at(f"click-{i}")
             self.log.info(f"step {self.step}: {step.description}")
             if step.goto is not None:
                 await self._goto(step.goto)
-            else:
-                found = (
-                    await self._present(step.click)
-                    if step.when_missing == "unavailable"
-                    else await self._appears(step.click)
-                )
-                if found is None:
-                    if step.when_missing == "unavailable":
-                        self.log.info("the setting is not offered to this account")
-                        return None
+                if step.ready and await self._appears(step.ready) is None:
                     raise SiteChanged(
-                        f"Step {self.step} ({step.description}) could not find "
-                        f"{' or '.join(w.describe() for w in step.click)}.",
+                        f"Step {self.step} ({step.description}): the page never showed "
+                        f"{' or '.join(w.describe() for w in step.ready)}.",
                         step=self.step,
                     )
-                await found.first.click()
-                await self.page.wait_for_load_state()
-                self.check_walls()
-            await self._await_ready(step)
+            elif not await self._click(step):
+                self.log.info("the setting is not offered to this account")
+                return False
         self._at("read")
-        return await self.find_control()
+        return True
 
-    async def find_control(self) -> Locator:
-        control = await self._appears(self.flow.control)
-        if control is None:
+    def _read_ways(self) -> tuple[Locate, ...]:
+        """What shows that the setting's control is on the page."""
+        control = self.flow.control
+        if isinstance(control, Buttons):
+            return control.on_when + control.off_when
+        return control.find + control.reveal
+
+    async def find_switch(self) -> Locator:
+        """The setting's switch, opening the row it hides behind if need be."""
+        control = self.flow.control
+        assert isinstance(control, Switch)
+        found = await self._appears(control.find + control.reveal)
+        if found is not None and control.reveal and await self._present(control.find) is None:
+            self.log.debug("opening the row that holds the switch")
+            await found.first.click()
+            found = await self._appears(control.find)
+        if found is None:
             self.check_walls()
             raise SiteChanged(
                 f'Step {self.step}: the page has no switch "{self.flow.setting.control_label}" '
                 f"where {self.flow.name}'s setting should be.",
                 step=self.step,
             )
-        if await control.count() > 1:
+        if await found.count() > 1:
             raise SiteChanged(
-                f"Step {self.step}: {await control.count()} controls are named "
+                f"Step {self.step}: {await found.count()} controls are named "
                 f'"{self.flow.setting.control_label}"; optout does not guess which one to click.',
                 step=self.step,
             )
-        return control
+        return found
 
-    async def read(self, control: Locator) -> State:
-        raw = await control.evaluate(READ_STATE_JS)
+    async def read(self) -> State:
+        """ON or OFF, from the control itself (never from text beside it)."""
+        control = self.flow.control
+        if isinstance(control, Buttons):
+            if await self._appears(control.on_when + control.off_when) is None:
+                self.check_walls()
+            on = await self._present(control.on_when)
+            off = await self._present(control.off_when)
+            raw = "true" if on and not off else "false" if off and not on else repr((on, off))
+            if on is None and off is None:
+                raw = "nothing"
+        else:
+            raw = await (await self.find_switch()).evaluate(READ_STATE_JS)
         if raw not in ("true", "false"):
             raise SiteChanged(
-                f"Step {self.step}: could not tell whether the switch is on or off "
-                f"(it reads {raw!r}).",
+                f"Step {self.step}: could not tell whether \"{self.flow.setting.control_label}\" "
+                f"is on or off (it reads {raw!r}).",
                 step=self.step,
             )
         state: State = "on" if raw == "true" else "off"
-        self.log.info(f"step {self.step}: the switch is {state.upper()}")
+        self.log.info(f"step {self.step}: it is {state.upper()}")
         return state
 
-    async def switch_off(self, control: Locator) -> None:
-        """Click the control (known to be ON) and wait for the page's save request to finish."""
+    async def switch_off(self) -> None:
+        """Turn the setting (known to be ON) off, and wait for the page's save request."""
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-        self._at("switch")
-        self.log.info(f"step {self.step}: switching it off")
         save = re.compile(self.flow.save_request) if self.flow.save_request else None
 
-        def is_save(response: object) -> bool:
-            request = response.request  # type: ignore[attr-defined]
-            return request.method in WRITE_METHODS and (
-                save is None or bool(save.search(request.url))
-            )
+        def is_save(response: Response) -> bool:
+            request = response.request
+            return request.method in WRITE_METHODS and (save is None or bool(save.search(request.url)))
 
         try:
             async with self.page.expect_response(is_save, timeout=self.timeout_ms) as saved:
-                await control.click()
-            response = await saved.value
-            self.log.debug("the page saved", status=response.status)
+                await self._switch_off_clicks()
+            self.log.debug("the page saved", status=(await saved.value).status)
         except PlaywrightTimeout:
             # The fresh load below is the judge either way.
-            self.log.warning("no save request was seen after the click")
+            self.log.warning("no save request was seen after switching off")
+        control = self.flow.control
+        if isinstance(control, Switch) and control.close:
+            done = await self._present(control.close)
+            if done is not None:
+                await done.first.click()
+
+    async def _switch_off_clicks(self) -> None:
+        control = self.flow.control
+        if isinstance(control, Switch):
+            self._at("switch")
+            self.log.info(f"step {self.step}: switching it off")
+            await (await self.find_switch()).click()
+            return
+        taken = [s for s in control.switch_off if s.taken(self.choices)]
+        for i, step in enumerate(taken, start=1):
+            self._at(f"switch-{i}")
+            self.log.info(f"step {self.step}: {step.description}")
+            await self._click(step)
 
     async def verify(self) -> State:
         self._at("verify")
         self.log.info(f"step {self.step}: reloading to check what {self.flow.name} saved")
         await self.page.reload()
         self.check_walls()
-        return await self.read(await self.find_control())
+        return await self.read()
 
 
 class Runner:
@@ -344,8 +446,8 @@ class Runner:
             await self._forbid_writes(context, target.flow)
         page = await context.new_page()
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
-        await self._dismiss_overlays(page, target.flow)
-        visit = Visit(page, target, self.options.timeout * 1000)
+        visit = Visit(page, target, self.options)
+        await visit.dismiss_overlays()
         evidence = Evidence(self.options.home, target.flow.id, target.account, action)
         try:
             await self._act(visit, action, result)
@@ -364,15 +466,14 @@ class Runner:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         try:
-            control = await visit.reach_control()
-            if control is None:
+            if not await visit.reach_setting():
                 result.state_before = result.state = "unavailable"
                 return
-            result.state_before = result.state = await visit.read(control)
+            result.state_before = result.state = await visit.read()
             if result.state == "on" and action == "dry-run":
                 visit.log.info("dry run: would have switched it off; nothing was clicked")
             if result.state == "on" and action == "apply":
-                await visit.switch_off(control)
+                await visit.switch_off()
                 result.state = await visit.verify()
                 if result.state != "off":
                     raise VerifyFailed(
@@ -414,21 +515,6 @@ class Runner:
                 await route.fallback()
 
         await context.route(re.compile(flow.save_request), guard)
-
-    @staticmethod
-    async def _dismiss_overlays(page: Page, flow: Flow) -> None:
-        """Whenever an overlay with a dismiss button is in the way of an action, dismiss it."""
-        names = re.compile("^(" + "|".join(DISMISS + flow.dismiss) + ")$", re.I)
-        dismiss = page.get_by_role("button", name=names)
-        overlay = (
-            page.get_by_role("dialog").or_(page.get_by_role("alertdialog")).filter(has=dismiss)
-        )
-
-        async def close(found: Locator) -> None:
-            log.get().info("dismissed an overlay", platform=flow.id)
-            await found.get_by_role("button", name=names).first.click()
-
-        await page.add_locator_handler(overlay, close)
 
     def _bug(self, error: Exception, target: Target) -> OptoutError:
         path = log.record_bug(error, self.options.home)

@@ -5,7 +5,7 @@ sources agree) or G (a guess). The guesses are gathered in GUESSES below, so tha
 a real account can correct them in one place (and `fixtures/linkedin/` with them).
 """
 
-from agent.models import Flow, Setting, Step, Walls, role
+from agent.models import Flow, Setting, Step, Switch, Walls, role
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
 CONTROL_LABEL = "Use my data for training content creation AI models"  # V (screenshot)
@@ -81,6 +81,6 @@ FLOW = Flow(
             when_missing="unavailable",
         ),
     ),
-    control=tuple(role(r, rf"^{CONTROL_LABEL}$") for r in CONTROL_ROLES),
+    control=Switch(find=tuple(role(r, rf"^{CONTROL_LABEL}$") for r in CONTROL_ROLES)),
     save_request=SAVE_REQUEST,
 )

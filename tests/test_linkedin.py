@@ -188,7 +188,7 @@ def test_a_bug_on_one_platform_is_exit_1_naming_the_log(
 ) -> None:
     from agent.runner import Visit
 
-    async def broken(self: Visit, control: object) -> str:
+    async def broken(self: Visit) -> str:
         raise RuntimeError("unexpected")
 
     monkeypatch.setattr(Visit, "read", broken)
