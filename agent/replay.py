@@ -76,9 +76,11 @@ class Site(_Site):
 
     about: str
     session_cookie: str
-    csrf: Csrf
+    csrf: Csrf | None  # None: the site checks no CSRF header
     sign_in: SignIn
-    signed_out_redirect: str  # {url}: the page asked for, quoted
+    # {url}: the page asked for, quoted. None: signed-out visitors get the page anyway (its
+    # script shows them the signed-out look when the API answers 401).
+    signed_out_redirect: str | None
     challenge_redirect: str
     settings_api: str  # GET: every setting; POST {settings_api}/{id} {"value": bool}: one
     settings: dict[str, bool]
@@ -302,7 +304,10 @@ class ReplayServer:
                 if page is None and not is_api:
                     self._send(404, server._render(site.not_found))
                     return
-                if not self._signed_in() or "challenge" in server.faults:
+                walled = "challenge" in server.faults or (
+                    not self._signed_in() and site.signed_out_redirect is not None
+                )
+                if is_api and not self._signed_in() or walled:
                     if is_api:
                         self._json(401, {"status": 401})
                     else:
@@ -335,6 +340,7 @@ class ReplayServer:
                     set_cookies = [
                         f"{name}={value.format(token=token)}; Path=/; SameSite=Lax"
                         + ("; HttpOnly" if name in site.sign_in.http_only else "")
+                        + ("; Secure" if name.startswith("__Secure-") else "")
                         for name, value in site.sign_in.cookies.items()
                     ]
                     self.send_response(HTTPStatus.FOUND)
@@ -351,10 +357,11 @@ class ReplayServer:
                 if not self._signed_in() or "challenge" in server.faults:
                     self._json(401, {"status": 401})
                     return 401
-                csrf = self.headers.get(site.csrf.header, "")
-                if not csrf or csrf != self._cookies().get(site.csrf.cookie, "").strip('"'):
-                    self._json(403, {"status": 403, "message": "CSRF check failed"})
-                    return 403
+                if site.csrf:
+                    csrf = self.headers.get(site.csrf.header, "")
+                    if not csrf or csrf != self._cookies().get(site.csrf.cookie, "").strip('"'):
+                        self._json(403, {"status": 403, "message": "CSRF check failed"})
+                        return 403
                 try:
                     value = json.loads(raw)["value"]
                     assert isinstance(value, bool)

@@ -62,14 +62,11 @@ def platform_session(flow: Flow, state: StorageState, source: str) -> StorageSta
 
 def retarget(state: StorageState, from_domain: str, to_url: str) -> StorageState:
     """The same session with the platform's cookies moved to another origin's host (the
-    replay server), so a local run sees the cookies the real site would."""
+    replay server), so a local run sees the cookies the real site would. Secure cookies stay
+    secure: Chromium sends them to http://127.0.0.1 and http://localhost too."""
     parts = urlsplit(to_url)
-    host = parts.hostname or ""
-    secure = parts.scheme == "https"
     cookies = [
-        c.model_copy(update={"domain": host, "secure": secure and c.secure})
-        if c.belongs_to(from_domain)
-        else c
+        c.model_copy(update={"domain": parts.hostname or ""}) if c.belongs_to(from_domain) else c
         for c in state.cookies
     ]
     origins = [
