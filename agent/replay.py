@@ -307,7 +307,7 @@ class ReplayServer:
                 walled = "challenge" in server.faults or (
                     not self._signed_in() and site.signed_out_redirect is not None
                 )
-                if is_api and not self._signed_in() or walled:
+                if (is_api and not self._signed_in()) or walled:
                     if is_api:
                         self._json(401, {"status": 401})
                     else:

@@ -248,7 +248,9 @@ class Visit:
         """Bring the setting's page up, by the direct route or else the way a person clicks
         there; False when the platform does not offer the setting to this account."""
         self._at("direct")
-        self.log.info(f"step {self.step}: open the setting's page", url=self.origin + self.flow.direct)
+        self.log.info(
+            f"step {self.step}: open the setting's page", url=self.origin + self.flow.direct
+        )
         if await self._goto(self.flow.direct) and await self._appears(self._read_ways()):
             self._at("read")
             return True
@@ -317,7 +319,7 @@ class Visit:
             raw = await (await self.find_switch()).evaluate(READ_STATE_JS)
         if raw not in ("true", "false"):
             raise SiteChanged(
-                f"Step {self.step}: could not tell whether \"{self.flow.setting.control_label}\" "
+                f'Step {self.step}: could not tell whether "{self.flow.setting.control_label}" '
                 f"is on or off (it reads {raw!r}).",
                 step=self.step,
             )
@@ -333,7 +335,9 @@ class Visit:
 
         def is_save(response: Response) -> bool:
             request = response.request
-            return request.method in WRITE_METHODS and (save is None or bool(save.search(request.url)))
+            return request.method in WRITE_METHODS and (
+                save is None or bool(save.search(request.url))
+            )
 
         try:
             async with self.page.expect_response(is_save, timeout=self.timeout_ms) as saved:
