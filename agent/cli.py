@@ -64,7 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     sub.add_parser("platforms", parents=[common, as_json], help="what is supported")
-    plan = sub.add_parser("plan", parents=[common], help="the steps, without a browser")
+    choices = argparse.ArgumentParser(add_help=False)
+    choices.add_argument(
+        "--delete-activity",
+        dest="choices",
+        action="append_const",
+        const="delete-activity",
+        default=[],
+        help="where turning off can also delete your history (Gemini), delete it too",
+    )
+    plan = sub.add_parser("plan", parents=[common, choices], help="the steps, without a browser")
     plan.add_argument("platform", metavar="PLATFORM")
     login = sub.add_parser("login", parents=[common], help="sign in in a visible browser")
     login.add_argument("platform", metavar="PLATFORM")
@@ -85,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "status", parents=[common, targets, as_json], help="read the state, change nothing"
     )
-    apply = sub.add_parser("apply", parents=[common, targets, as_json], help="switch it off")
+    apply = sub.add_parser(
+        "apply", parents=[common, targets, as_json, choices], help="switch it off"
+    )
     apply.add_argument("--dry-run", action="store_true", help="find the switch, click nothing")
     sub.add_parser("demo", parents=[common], help="the whole flow against the bundled replay")
     return parser
@@ -181,7 +192,12 @@ def _options(args: argparse.Namespace) -> Options:
     from agent.files import home
     from agent.runner import Options
 
-    return Options(headed=args.headed, timeout=args.timeout, home=home())
+    return Options(
+        headed=args.headed,
+        timeout=args.timeout,
+        home=home(),
+        choices=frozenset(getattr(args, "choices", ())),
+    )
 
 
 def _vault() -> Any:
@@ -200,25 +216,35 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
-def describe(result: Result, flow: Flow) -> str:
-    """One line per platform and account: the state, and what was done."""
-    who = f"{result.platform} ({result.account})"
+def describe(result: Result, flow: Flow, width: int = 0) -> str:
+    """One line per platform and account: the state, and what was done. `width` aligns the
+    lines of several results into a table."""
     if result.error:
         step = f" at step {result.error.step}" if result.error.step else ""
-        line = f"{who}: {result.state.upper()}, stopped{step}. {result.error.message}"
+        said = f"{result.state.upper()}, stopped{step}. {result.error.message}"
     elif result.state == "unavailable":
-        line = f"{who}: not offered. {flow.name} does not offer this setting to this account; nothing to do."
+        said = (
+            f"not offered. {flow.name} does not offer this setting to this account; nothing to do."
+        )
     elif result.changed:
-        line = f"{who}: OFF. Switched off just now; a fresh load of the page shows it off."
+        said = "OFF. Switched off just now; a fresh load of the page shows it off."
     elif result.state == "off":
-        line = f"{who}: OFF. Already off; nothing was changed."
+        said = "OFF. Already off; nothing was changed."
     elif result.action == "dry-run":
-        line = f"{who}: ON. Dry run: would have switched it off; nothing was clicked."
+        said = "ON. Dry run: would have switched it off; nothing was clicked."
     else:
-        line = f"{who}: ON. {flow.name} may use your data to train AI. To switch it off: optout apply {result.platform}"
+        said = (
+            f"ON. {flow.name} may use your data to train AI. "
+            f"To switch it off: optout apply {result.platform}"
+        )
     if result.evidence:
-        line += f" Evidence: {result.evidence[0]}"
-    return line
+        said += f" Evidence: {result.evidence[0]}"
+    return f"{f'{result.platform} ({result.account}):':<{width}} {said}"
+
+
+def describe_all(results: list[Result], flows: list[Flow]) -> list[str]:
+    width = max(len(f"{r.platform} ({r.account}):") for r in results) if results else 0
+    return [describe(r, f, width) for r, f in zip(results, flows, strict=True)]
 
 
 def exit_code(results: list[Result]) -> int:
@@ -235,7 +261,17 @@ def cmd_platforms(args: argparse.Namespace) -> int:
 
     loaded = [flows.load(name) for name in flows.names()]
     if args.json:
-        _print_json([{"platform": f.id, "name": f.name, **f.setting.model_dump()} for f in loaded])
+        _print_json(
+            [
+                {
+                    "platform": f.id,
+                    "name": f.name,
+                    **f.setting.model_dump(),
+                    "options": {f"--{c.id}": c.description for c in f.choices},
+                }
+                for f in loaded
+            ]
+        )
         return ExitCode.OK
     for f in loaded:
         print(
@@ -244,6 +280,8 @@ def cmd_platforms(args: argparse.Namespace) -> int:
         )
         for line in f.setting.does_not_cover:
             print(f"  does not cover: {line}")
+        for choice in f.choices:
+            print(f"  option --{choice.id}: {choice.description}")
     return ExitCode.OK
 
 
@@ -251,12 +289,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from agent.plan import plan
 
     flow = _flow(args.platform)
-    steps = plan(flow)
+    steps = plan(flow, frozenset(args.choices))
     print(f'optout apply {flow.id}: switch off "{flow.setting.name}" on {flow.name}')
     for step in steps:
         if step.fallback and steps[step.number - 2].key == "direct":
             print("   If that page does not show the setting, go the way a person clicks:")
         print(f"{step.number:>3}. {step.description}")
+    for choice in flow.choices:
+        taken = "chosen" if choice.id in args.choices else "not chosen"
+        print(f"Option --{choice.id} ({taken}): {choice.description}")
     print("What this does not cover:")
     for line in flow.setting.does_not_cover:
         print(f"   - {line}")
@@ -288,8 +329,7 @@ def _run(args: argparse.Namespace, action: Action) -> int:
     if args.json:
         _print_json([r.model_dump(mode="json") for r in results])
     else:
-        for result, target in zip(results, targets, strict=True):
-            print(describe(result, target.flow))
+        print(*describe_all(results, [t.flow for t in targets]), sep="\n")
     return exit_code(results)
 
 

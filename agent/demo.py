@@ -20,7 +20,7 @@ def demo(options: Options) -> int:
     import keyring
 
     import flows
-    from agent.cli import describe, exit_code
+    from agent.cli import describe_all, exit_code
     from agent.memory_keyring import MemoryKeyring
     from agent.plan import plan
     from agent.replay import ReplayServer
@@ -60,8 +60,7 @@ def demo(options: Options) -> int:
         for action, title in stages:
             say(f"\n== {title}")
             results = asyncio.run(runner.run(targets, action))
-            for result, target in zip(results, targets, strict=True):
-                print(describe(result, target.flow))
+            print(*describe_all(results, [t.flow for t in targets]), sep="\n")
             worst = max(worst, exit_code(results))
     say(f"\nEvidence (screenshots of each final state) is in {home / 'evidence'}")
     say("The demo session was throwaway and is gone; your real sessions were not touched.")

@@ -45,7 +45,7 @@ async def login(target: Target, vault: Vault, *, timeout: float) -> Path:
         try:
             context = await browser.new_context()
             page = await context.new_page()
-            await page.goto(origin + flow.sign_in_path)
+            await page.goto(flow.url(flow.sign_in, target.origin))
             log.get().info(
                 f"A browser window shows {flow.name}'s sign-in page: sign in there (any security "
                 f"check is yours to answer). Waiting up to {_duration(timeout)}."

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,8 +88,8 @@ class Step(_Frozen):
     def _one_move(self) -> Step:
         if (self.goto is None) == (not self.click):
             raise ValueError("a step either opens a page (goto) or clicks something (click)")
-        if self.goto is not None and not self.goto.startswith("/"):
-            raise ValueError("goto is a path on the platform's origin, starting with /")
+        if self.goto is not None and not self.goto.startswith(("/", "https://")):
+            raise ValueError("goto is a path on the platform's origin, or an https:// URL")
         return self
 
 
@@ -174,12 +175,16 @@ class Flow(_Frozen):
     origin: str = Field(pattern=r"^https://[^/]+$")
     cookie_domain: str
     session_cookies: tuple[str, ...] = Field(min_length=1)
-    sign_in_path: str
+    sign_in: str = Field(pattern=r"^(/|https://)")  # where `login` opens the browser
     walls: Walls
     setting: Setting
-    direct: str
+    direct: str = Field(pattern=r"^/")
+    also_direct: tuple[str, ...] = ()  # other routes to the same page, tried in order
     click_path: tuple[Step, ...] = Field(min_length=1)
     control: Switch | Buttons = Field(discriminator="kind")
+    # What a page shows instead of the control when the platform does not offer the setting
+    # to this account (a region, a work account whose admin decides).
+    not_offered: tuple[Locate, ...] = ()
     save_request: str | None = None
     dismiss: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
@@ -187,6 +192,16 @@ class Flow(_Frozen):
     @property
     def direct_url(self) -> str:
         return self.origin + self.direct
+
+    def url(self, where: str, origin: str | None = None) -> str:
+        """The address of a path on the platform, or of a URL on another of its hosts. With
+        `origin` (`--base-url`) every host of the platform maps to that one origin."""
+        if where.startswith("/"):
+            return (origin or self.origin) + where
+        if origin is None:
+            return where
+        parts = urlsplit(where)
+        return origin + urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
 
 
 # --- sessions ----------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ class PlannedStep(BaseModel):
 
 def plan(flow: Flow, choices: frozenset[str] = frozenset()) -> list[PlannedStep]:
     label = flow.setting.control_label
-    rows = [("direct", f"Open the setting's own page, {flow.direct_url}", False)]
+    routes = " (or else ".join(flow.url(r) for r in (flow.direct, *flow.also_direct))
+    routes += ")" * len(flow.also_direct)
+    rows = [("direct", f"Open the setting's own page, {routes}", False)]
     rows += [(f"click-{i}", s.description, True) for i, s in enumerate(flow.click_path, start=1)]
     if isinstance(flow.control, Buttons):
         rows.append(("read", f'Read whether "{label}" is on, from the button it offers', False))

@@ -205,14 +205,14 @@ class Visit:
 
     # The walk ----------------------------------------------------------------------------------
 
-    async def _goto(self, path: str) -> bool:
+    async def _goto(self, where: str) -> bool:
         """Open a page; True when it answered and stayed at the path asked for."""
-        response = await self.page.goto(self.origin + path)
+        response = await self.page.goto(self.flow.url(where, self.target.origin))
         self.check_walls()
         return (
             response is not None
             and response.ok
-            and urlsplit(self.page.url).path.rstrip("/") == path.rstrip("/")
+            and urlsplit(self.page.url).path.rstrip("/") == urlsplit(where).path.rstrip("/")
         )
 
     async def _click(self, step: Step) -> bool:
@@ -274,11 +274,14 @@ class Visit:
         return True
 
     def _read_ways(self) -> tuple[Locate, ...]:
-        """What shows that the setting's control is on the page."""
+        """What shows that the page is the setting's: its control, or that it is not offered."""
         control = self.flow.control
-        if isinstance(control, Buttons):
-            return control.on_when + control.off_when
-        return control.find + control.reveal
+        ways = (
+            control.on_when + control.off_when
+            if isinstance(control, Buttons)
+            else control.find + control.reveal
+        )
+        return ways + self.flow.not_offered
 
     async def find_switch(self) -> Locator:
         """The setting's switch, opening the row it hides behind if need be."""
@@ -305,16 +308,18 @@ class Visit:
         return found
 
     async def read(self) -> State:
-        """ON or OFF, from the control itself (never from text beside it)."""
+        """ON or OFF, from the control itself (never from text beside it); or unavailable when
+        the page says the setting is not offered."""
         control = self.flow.control
+        if await self._appears(self._read_ways()) is None:
+            self.check_walls()
+        elif self.flow.not_offered and await self._present(self.flow.not_offered):
+            self.log.info("the setting is not offered to this account")
+            return "unavailable"
         if isinstance(control, Buttons):
-            if await self._appears(control.on_when + control.off_when) is None:
-                self.check_walls()
-            on = await self._present(control.on_when)
-            off = await self._present(control.off_when)
-            raw = "true" if on and not off else "false" if off and not on else repr((on, off))
-            if on is None and off is None:
-                raw = "nothing"
+            on = await self._present(control.on_when) is not None
+            off = await self._present(control.off_when) is not None
+            raw = "both buttons" if on and off else str(on).lower() if on != off else "no button"
         else:
             raw = await (await self.find_switch()).evaluate(READ_STATE_JS)
         if raw not in ("true", "false"):
@@ -474,6 +479,8 @@ class Runner:
                 result.state_before = result.state = "unavailable"
                 return
             result.state_before = result.state = await visit.read()
+            if result.state == "unavailable":
+                return
             if result.state == "on" and action == "dry-run":
                 visit.log.info("dry run: would have switched it off; nothing was clicked")
             if result.state == "on" and action == "apply":
