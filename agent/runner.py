@@ -195,13 +195,18 @@ class Visit:
         names = re.compile("^(" + "|".join(DISMISS + self.flow.dismiss) + ")$", re.I)
         dismiss = self.page.get_by_role("button", name=names)
         dialogs = self.page.get_by_role("dialog").or_(self.page.get_by_role("alertdialog"))
+        # A dialog that holds the way to the setting (a settings dialog) is not in the way.
+        control = self.flow.control
+        steps = self.flow.click_path + (control.switch_off if isinstance(control, Buttons) else ())
+        wanted = self._read_ways() + tuple(way for step in steps for way in step.click)
+        overlays = dialogs.filter(has=dismiss).filter(has_not=self._any(wanted))
 
         async def close(overlay: Locator) -> None:
             await self.check_markers()
             self.log.info("dismissed an overlay")
             await overlay.get_by_role("button", name=names).first.click()
 
-        await self.page.add_locator_handler(dialogs.filter(has=dismiss), close)
+        await self.page.add_locator_handler(overlays, close)
 
     # The walk ----------------------------------------------------------------------------------
 

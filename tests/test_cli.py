@@ -25,7 +25,9 @@ def test_platforms_human_and_json(optout) -> None:
     assert run.code == 0
     assert 'linkedin: LinkedIn, "Data for Generative AI Improvement"' in run.out
     assert "forward-looking" in run.out and "Private messages" in run.out
-    [linkedin] = optout("platforms", "--json").json
+    platforms = {p["platform"]: p for p in optout("platforms", "--json").json}
+    assert sorted(platforms) == ["chatgpt", "claude", "gemini", "linkedin"]
+    linkedin = platforms["linkedin"]
     assert linkedin["platform"] == "linkedin"
     assert linkedin["id"] == "data-for-ai-improvement"
     assert any("private messages" in line.lower() for line in linkedin["does_not_cover"])
@@ -47,7 +49,10 @@ def test_plan_numbers_every_step_without_a_browser(optout) -> None:
 
 
 BAD_INPUT = [
-    (["status", "facebook"], "Unknown platform 'facebook'. Known: linkedin"),
+    (
+        ["status", "facebook"],
+        "Unknown platform 'facebook'. Known: chatgpt, claude, gemini, linkedin",
+    ),
     (["plan", "facebook"], "Unknown platform 'facebook'"),
     (
         ["apply", "linkedin", "--base-url", "ftp://example.com"],
@@ -174,19 +179,21 @@ def test_a_bug_in_a_command_is_exit_1_with_the_log(
 
 
 def test_demo_runs_the_whole_flow(optout, home: Path) -> None:
+    import flows
+
     run = optout("demo")
     assert run.code == 0, run.err
-    assert run.out.splitlines() == [
-        line for line in run.out.splitlines() if line.startswith("linkedin (demo): ")
-    ]
-    states = [line.split(": ")[1].split(".")[0] for line in run.out.splitlines()]
-    assert states == ["ON", "ON", "OFF", "OFF"]
-    assert "Dry run: would have switched it off" in run.out.splitlines()[1]
-    assert "Switched off just now" in run.out.splitlines()[2]
+    lines = run.out.splitlines()
+    assert len(lines) == 4 * len(flows.names())  # status, dry run, apply, status
+    for name in flows.names():
+        mine = [line for line in lines if line.startswith(f"{name} (demo): ")]
+        states = [line.split(":", 1)[1].split()[0] for line in mine]
+        assert states == ["ON.", "ON.", "OFF.", "OFF."], mine
+        assert "Dry run: would have switched it off" in mine[1]
+        assert "Switched off just now" in mine[2]
+    assert "== plan linkedin" in run.err
     assert (
-        "== plan linkedin" in run.err
-        and f"Evidence (screenshots of each final state) is in {home / 'demo' / 'evidence'}"
-        in run.err
+        f"Evidence (screenshots of each final state) is in {home / 'demo' / 'evidence'}" in run.err
     )
-    assert len(list((home / "demo" / "evidence").rglob("*.png"))) == 4
-    assert not list(home.rglob("*.session"))  # the throwaway session is gone
+    assert len(list((home / "demo" / "evidence").rglob("*.png"))) == 4 * len(flows.names())
+    assert not list(home.rglob("*.session"))  # the throwaway sessions are gone

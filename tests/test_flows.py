@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -50,13 +51,16 @@ def test_every_page_a_flow_visits_has_a_fixture(name: str) -> None:
     flow = flows.load(name)
     folder = files("fixtures") / name
     site = json.loads(folder.joinpath("site.json").read_text())
-    visited = [flow.direct] + [s.goto for s in flow.click_path if s.goto]
+    visited = [urlsplit(route).path for route in (flow.direct, *flow.also_direct)]
+    visited += [urlsplit(s.goto).path for s in flow.click_path if s.goto]
     for path in visited:
-        assert path in site["pages"], f"{path} has no page in fixtures/{name}/site.json"
+        assert path in site["pages"] or path in site.get("redirects", {}), (
+            f"{path} has no page in fixtures/{name}/site.json"
+        )
     for page in site["pages"].values():
         assert folder.joinpath(page["file"]).is_file()
     assert site["session_cookie"] in flow.session_cookies
-    for wall in (site["signed_out_redirect"], site["challenge_redirect"]):
+    for wall in filter(None, (site["signed_out_redirect"], site["challenge_redirect"])):
         path = wall.split("?")[0]
         assert any(re.search(p, path) for p in flow.walls.sign_in + flow.walls.challenge)
 

@@ -1,0 +1,92 @@
+"""ChatGPT (OpenAI): "Improve the model for everyone".
+
+Facts from ../shared/reference/platforms.md, marked V (seen in a primary source), C (secondary
+sources agree) or G (a guess); the guesses are the constants at the top, so that a recording
+from a real account can correct them in one place (and `fixtures/chatgpt/` with them).
+"""
+
+from agent.models import Flow, Marker, Setting, Step, Switch, Walls, role, text
+
+LABEL = r"^Improve the model for everyone$"  # C
+# C, both: newer route first, then the older hash route of the settings dialog.
+DIRECT = "/settings/data-controls"
+OLDER_ROUTE = "/#settings/DataControls"
+PROFILE_MENU = r"^Open profile menu$"  # G: the avatar button's accessible name
+SAVE_REQUEST = r"/backend-api/"  # G: ChatGPT's own API; the exact endpoint is unknown
+
+FLOW = Flow(
+    id="chatgpt",
+    name="ChatGPT",
+    origin="https://chatgpt.com",
+    cookie_domain="chatgpt.com",
+    # C: sometimes split in two as .0 and .1
+    session_cookies=(
+        "__Secure-next-auth.session-token",
+        "__Secure-next-auth.session-token.0",
+    ),
+    sign_in="/auth/login",
+    walls=Walls(
+        sign_in=(r"^/auth/login", r"^/auth/error"),
+        challenge=(r"^/cdn-cgi/challenge-platform",),
+        markers=(
+            # C: a signed-out page is not redirected; it offers "Log in", and the switch it
+            # shows is this browser's copy of the setting, not the account's.
+            Marker(
+                kind="sign_in",
+                shows=(role("button", r"^Log in$"), role("link", r"^Log in$")),
+                says=(
+                    "ChatGPT shows 'Log in': the saved session is signed out, and the switch a "
+                    "signed-out page shows belongs to this browser, not to your account. "
+                    "Sign in again: optout login chatgpt"
+                ),
+            ),
+            Marker(kind="challenge", shows=(text(r"^Verify you are human"),)),  # G: Cloudflare
+        ),
+    ),
+    setting=Setting(
+        id="improve-model",
+        name="Improve the model for everyone",
+        control_label="Improve the model for everyone",
+        regions=(
+            "On by default for Free, Plus and Pro accounts everywhere. Business, Enterprise, Edu "
+            "and API accounts are off by default."
+        ),
+        covers=(
+            "Your conversations with ChatGPT, used by OpenAI to train its models "
+            '("Allow your content to be used to train our models").'
+        ),
+        does_not_cover=(
+            "A chat you rate with thumbs up or down can still be used for training after "
+            "opting out.",
+            '"Include your audio recordings" and "Include your video recordings" are separate '
+            "switches in the same place.",
+            "Opting out is forward-looking: conversations already used are not pulled back.",
+            "Signed out, ChatGPT keeps a per-browser copy of this switch that is not your "
+            "account's; optout only changes the account's.",
+        ),
+        help_url="https://help.openai.com/en/articles/7730893-data-controls-faq",
+    ),
+    direct=DIRECT,
+    also_direct=(OLDER_ROUTE,),
+    click_path=(
+        Step(description="Open ChatGPT", goto="/", ready=(role("button", PROFILE_MENU),)),
+        Step(
+            description="Open the profile menu",
+            click=(role("button", PROFILE_MENU),),
+            ready=(role("menuitem", r"^Settings$"),),
+        ),
+        Step(
+            description='Choose "Settings"',
+            click=(role("menuitem", r"^Settings$"),),
+            ready=(role("tab", r"^Data controls$"),),
+        ),
+        Step(description='Open the "Data controls" tab', click=(role("tab", r"^Data controls$"),)),
+    ),
+    # C, both: the switch sits inline in the row, or behind it in a small dialog with "Done".
+    control=Switch(
+        find=(role("switch", LABEL), role("checkbox", LABEL)),
+        reveal=(role("button", LABEL),),
+        close=(role("button", r"^Done$"),),
+    ),
+    save_request=SAVE_REQUEST,
+)

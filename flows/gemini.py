@@ -1,0 +1,110 @@
+"""Gemini (Google): "Keep Activity", formerly "Gemini Apps Activity".
+
+Facts from ../shared/reference/platforms.md, marked V (seen in a primary source), C (secondary
+sources agree) or G (a guess); the guesses are the constants at the top, so that a recording
+from a real account can correct them in one place (and `fixtures/gemini/` with them).
+
+There is no switch: the page offers "Turn off" while the setting is on and "Turn on" while it
+is off. "Turn off" asks "Turn off" or "Turn off and delete activity" (C), then a confirmation.
+"""
+
+from agent.models import Buttons, Choice, Flow, Setting, Step, Walls, role, text
+
+ACTIVITY_PAGE = "/product/gemini"  # V, on myactivity.google.com
+GEMINI_APP = "https://gemini.google.com/app"  # V
+DIALOG = role("dialog")
+SAVE_REQUEST = r"/myactivity/api/"  # G: the exact endpoint is unknown
+DELETE = "delete-activity"
+
+FLOW = Flow(
+    id="gemini",
+    name="Gemini",
+    origin="https://myactivity.google.com",
+    cookie_domain="google.com",
+    session_cookies=("__Secure-1PSID", "__Secure-3PSID", "SID"),  # C
+    sign_in="https://accounts.google.com/ServiceLogin?continue=https://myactivity.google.com/product/gemini",
+    walls=Walls(
+        sign_in=(r"^/ServiceLogin", r"^/v3/signin/(?!challenge)", r"^/signin/(?!v2/challenge)"),
+        challenge=(r"^/v3/signin/challenge", r"^/signin/v2/challenge"),  # C
+    ),
+    setting=Setting(
+        id="keep-activity",
+        name="Keep Activity (Gemini Apps Activity)",
+        control_label="Keep Activity",
+        regions=(
+            "On by default for adults with a personal Google Account. For Workspace accounts "
+            "the admin decides; optout then reports the setting as not offered."
+        ),
+        covers=(
+            "Your Gemini chats saved to your Google Account and used to improve Google services, "
+            "including its generative AI models."
+        ),
+        does_not_cover=(
+            "Even with it off, chats are kept with your account for up to 72 hours.",
+            "Chats already reviewed by people are kept for up to 3 years.",
+            '"Improve Google services with your audio and Gemini Live recordings" is a '
+            "separate setting (off by default).",
+            "Opting out is forward-looking; your past activity stays unless you choose "
+            "--delete-activity.",
+        ),
+        help_url="https://support.google.com/gemini/answer/13594961",
+    ),
+    direct=ACTIVITY_PAGE,
+    click_path=(
+        Step(
+            description="Open the Gemini app",
+            goto=GEMINI_APP,
+            ready=(role("button", r"^Settings (&|and) help$"),),
+        ),
+        Step(
+            description='Open "Settings & help"',
+            click=(role("button", r"^Settings (&|and) help$"),),
+            ready=(role("menuitem", r"^Activity$"),),
+        ),
+        Step(description='Choose "Activity"', click=(role("menuitem", r"^Activity$"),)),
+    ),
+    control=Buttons(
+        on_when=(role("button", r"^Turn off$"),),
+        off_when=(role("button", r"^Turn on$"),),
+        switch_off=(
+            Step(
+                description='Click "Turn off"',
+                click=(role("button", r"^Turn off$"),),
+                ready=(role("menuitem", r"^Turn off$"),),
+            ),
+            Step(
+                description='Choose "Turn off" (your activity history is kept)',
+                click=(role("menuitem", r"^Turn off$"),),
+                ready=(DIALOG,),
+                only_without=DELETE,
+            ),
+            Step(
+                description='Choose "Turn off and delete activity" (--delete-activity)',
+                click=(role("menuitem", r"^Turn off and delete activity$"),),
+                ready=(DIALOG,),
+                only_with=DELETE,
+            ),
+            Step(
+                description='Confirm with "Turn off"',
+                click=(role("button", r"^Turn off$", within=DIALOG),),
+                only_without=DELETE,
+            ),
+            Step(
+                description='Confirm with "Turn off and delete"',
+                click=(role("button", r"^Turn off and delete$", within=DIALOG),),
+                only_with=DELETE,
+            ),
+        ),
+    ),
+    not_offered=(text(r"administrator manages this setting"),),  # G
+    choices=(
+        Choice(
+            id=DELETE,
+            description=(
+                'Choose "Turn off and delete activity" instead of "Turn off": your Gemini '
+                "activity history is deleted too (default: turn off and keep it)."
+            ),
+        ),
+    ),
+    save_request=SAVE_REQUEST,
+)
