@@ -253,13 +253,13 @@ class Visit:
         """Bring the setting's page up, by the direct route or else the way a person clicks
         there; False when the platform does not offer the setting to this account."""
         self._at("direct")
-        self.log.info(
-            f"step {self.step}: open the setting's page", url=self.origin + self.flow.direct
-        )
-        if await self._goto(self.flow.direct) and await self._appears(self._read_ways()):
-            self._at("read")
-            return True
-        self.check_walls()
+        for route in (self.flow.direct, *self.flow.also_direct):
+            url = self.flow.url(route, self.target.origin)
+            self.log.info(f"step {self.step}: open the setting's page", url=url)
+            if await self._goto(route) and await self._appears(self._read_ways()):
+                self._at("read")
+                return True
+            self.check_walls()
         self.log.info("the direct route did not lead to the setting: going the way a person clicks")
         for i, step in enumerate(self.flow.click_path, start=1):
             self._at(f"click-{i}")

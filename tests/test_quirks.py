@@ -1,0 +1,138 @@
+"""Each platform's quirk, met by a general engine mechanism: ChatGPT's switch behind a row and
+its signed-out page, Claude's terms pop-up and relabelled switch, Gemini's two ways to turn
+off; and `--all` across every platform with one of them failing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack
+
+import pytest
+
+import flows
+from agent.replay import ReplayServer
+from agent.vault import Vault
+
+
+def serve(name: str, vault: Vault, *faults: str) -> ReplayServer:
+    server = ReplayServer(name, faults=set(faults), slow_ms=300).start()
+    vault.save(name, "default", server.make_session(flows.load(name).cookie_domain))
+    return server
+
+
+@pytest.fixture
+def servers() -> Iterator[ExitStack]:
+    with ExitStack() as stack:
+        yield stack
+
+
+def test_chatgpt_signed_out_page_is_not_mistaken_for_the_account(
+    optout, vault: Vault, servers
+) -> None:
+    server = servers.enter_context(serve("chatgpt", vault, "signed_out"))
+    run = optout("apply", "chatgpt", "--base-url", server.url, "--json")
+    assert run.code == 4
+    assert "belongs to this browser, not to your account" in run.json[0]["error"]["message"]
+    assert server.writes == []
+
+
+def test_chatgpt_inline_switch_works_too(optout, vault: Vault, servers) -> None:
+    server = servers.enter_context(serve("chatgpt", vault, "inline_switch"))
+    run = optout("apply", "chatgpt", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["changed"] is True and server.settings["improve-model"] is False
+
+
+def test_chatgpt_older_hash_route_is_tried_before_clicking(optout, vault: Vault, servers) -> None:
+    server = servers.enter_context(serve("chatgpt", vault, "route_renamed"))
+    run = optout("status", "chatgpt", "--base-url", server.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "on"
+    assert run.logged("open the setting's page") and not run.logged("the way a person clicks")
+
+
+@pytest.mark.parametrize("action", [["apply"], ["apply", "--dry-run"], ["status"]])
+def test_claude_terms_are_never_accepted(optout, vault: Vault, servers, action: list[str]) -> None:
+    server = servers.enter_context(serve("claude", vault, "terms_popup"))
+    run = optout(*action, "claude", "--base-url", server.url, "--json")
+    assert run.code == 4
+    [result] = run.json
+    assert result["error"]["kind"] == "challenge"
+    assert "never accepts terms for you" in result["error"]["message"]
+    assert "Updates to Consumer Terms and Policies" in result["error"]["message"]
+    assert server.writes == []  # neither Accept nor the preset toggle
+    assert server.settings["help-improve-claude"] is True
+
+
+def test_claude_relabelled_switch_is_still_found(optout, vault: Vault, servers) -> None:
+    server = servers.enter_context(serve("claude", vault, "label_renamed"))
+    run = optout("apply", "claude", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [w.path for w in server.writes] == ["/api/account/settings/help-improve-claude"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "body"),
+    [
+        ([], {"value": False}),
+        (["--delete-activity"], {"value": False, "delete_activity": True}),
+    ],
+)
+def test_gemini_keeps_history_unless_asked(
+    optout, vault: Vault, servers, flags: list[str], body: dict
+) -> None:
+    server = servers.enter_context(serve("gemini", vault))
+    run = optout("apply", "gemini", *flags, "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    [write] = server.writes
+    assert write.body == body and server.settings["keep-activity"] is False
+
+
+def test_gemini_plan_says_which_choice(optout) -> None:
+    kept = optout("plan", "gemini").out
+    deleted = optout("plan", "gemini", "--delete-activity").out
+    assert 'Choose "Turn off" (your activity history is kept)' in kept
+    assert (
+        "Option --delete-activity (not chosen)" in kept
+        and "delete activity" not in kept.split("Option")[0].lower()
+    )
+    assert 'Choose "Turn off and delete activity"' in deleted and "(chosen)" in deleted
+
+
+def test_gemini_old_name_and_admin_managed(optout, vault: Vault, servers) -> None:
+    renamed = servers.enter_context(serve("gemini", vault, "label_renamed"))
+    run = optout("status", "gemini", "--base-url", renamed.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "on"
+    managed = servers.enter_context(serve("gemini", vault, "setting_absent"))
+    run = optout("apply", "gemini", "--base-url", managed.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
+    assert managed.writes == []
+
+
+def test_all_platforms_at_once_one_failing(optout, vault: Vault, servers) -> None:
+    urls = {}
+    for name in flows.names():
+        faults = ("signed_out",) if name == "claude" else ()
+        urls[name] = servers.enter_context(serve(name, vault, *faults)).url
+    base = [arg for name, url in urls.items() for arg in ("--base-url", f"{name}={url}")]
+    run = optout("apply", "--all", *base)
+    assert run.code == 4
+    lines = run.out.splitlines()
+    assert len(lines) == len(urls)
+    states_at = {len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines}
+    assert len(states_at) == 1  # the states line up in one column
+    by_platform = {line.split(" ")[0]: line for line in lines}
+    assert (
+        "stopped at step" in by_platform["claude"]
+        and "optout login claude" in by_platform["claude"]
+    )
+    for name in urls.keys() - {"claude"}:
+        assert "OFF. Switched off just now" in by_platform[name]
+    as_json = optout("status", "--all", *base, "--json")
+    assert as_json.code == 4
+    assert {r["platform"]: r["state"] for r in as_json.json} == {
+        "chatgpt": "off",
+        "claude": "unknown",
+        "gemini": "off",
+        "linkedin": "off",
+    }
