@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+import flows
 from agent.replay import ReplayServer
 from agent.vault import Vault
 
@@ -33,17 +34,20 @@ def screen(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     xvfb.wait(timeout=10)
 
 
-def test_login_saves_the_session_once_signed_in(optout, screen: str, vault: Vault) -> None:
-    with ReplayServer("linkedin", autologin=True) as server:
-        run = optout("login", "linkedin", "--base-url", server.url, "--account", "work")
+@pytest.mark.parametrize("name", flows.names())
+def test_login_saves_the_session_once_signed_in(
+    optout, screen: str, vault: Vault, name: str
+) -> None:
+    flow = flows.load(name)
+    with ReplayServer(name, autologin=True) as server:
+        run = optout("login", name, "--base-url", server.url, "--account", "work")
         assert run.code == 0, run.err
-        assert "Signed in to LinkedIn (work); the session is saved, encrypted" in run.out
-        saved = vault.load("linkedin", "work")
-        assert saved is not None and any(c.name == "li_at" for c in saved.cookies)
-        assert all(c.belongs_to("linkedin.com") for c in saved.cookies)
-        status = optout(
-            "status", "linkedin", "--account", "work", "--base-url", server.url, "--json"
-        )
+        assert f"Signed in to {flow.name} (work); the session is saved, encrypted" in run.out
+        saved = vault.load(name, "work")
+        assert saved is not None
+        assert any(c.name in flow.session_cookies for c in saved.cookies)
+        assert all(c.belongs_to(flow.cookie_domain) for c in saved.cookies)
+        status = optout("status", name, "--account", "work", "--base-url", server.url, "--json")
         assert status.code == 0 and status.json[0]["state"] == "on"
 
 
