@@ -130,6 +130,11 @@ class Switch(_Frozen):
     reveal: tuple[Locate, ...] = ()
     close: tuple[Locate, ...] = ()
 
+    @property
+    def shows(self) -> tuple[Locate, ...]:
+        """What shows that the control is on the page."""
+        return self.find + self.reveal
+
 
 class Buttons(_Frozen):
     """A setting without a switch: the button on offer tells the state ("Turn off" shows it is
@@ -139,6 +144,11 @@ class Buttons(_Frozen):
     on_when: tuple[Locate, ...] = Field(min_length=1)
     off_when: tuple[Locate, ...] = Field(min_length=1)
     switch_off: tuple[Step, ...] = Field(min_length=1)
+
+    @property
+    def shows(self) -> tuple[Locate, ...]:
+        """What shows that the control is on the page."""
+        return self.on_when + self.off_when
 
     @field_validator("switch_off")
     @classmethod

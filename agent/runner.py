@@ -240,6 +240,11 @@ class Visit:
         await found.first.click()
         await self.page.wait_for_load_state()
         self.check_walls()
+        await self._await_ready(step)
+        return True
+
+    async def _await_ready(self, step: Step) -> None:
+        """Wait for what the step's next page shows."""
         if step.ready and await self._appears(step.ready) is None:
             self.check_walls()  # a client-side redirect to a wall, seen late
             raise SiteChanged(
@@ -247,7 +252,6 @@ class Visit:
                 f"{' or '.join(w.describe() for w in step.ready)}.",
                 step=self.step,
             )
-        return True
 
     async def reach_setting(self) -> bool:
         """Bring the setting's page up, by the direct route or else the way a person clicks
@@ -266,12 +270,7 @@ class Visit:
             self.log.info(f"step {self.step}: {step.description}")
             if step.goto is not None:
                 await self._goto(step.goto)
-                if step.ready and await self._appears(step.ready) is None:
-                    raise SiteChanged(
-                        f"Step {self.step} ({step.description}): the page never showed "
-                        f"{' or '.join(w.describe() for w in step.ready)}.",
-                        step=self.step,
-                    )
+                await self._await_ready(step)
             elif not await self._click(step):
                 self.log.info("the setting is not offered to this account")
                 return False
@@ -280,13 +279,7 @@ class Visit:
 
     def _read_ways(self) -> tuple[Locate, ...]:
         """What shows that the page is the setting's: its control, or that it is not offered."""
-        control = self.flow.control
-        ways = (
-            control.on_when + control.off_when
-            if isinstance(control, Buttons)
-            else control.find + control.reveal
-        )
-        return ways + self.flow.not_offered
+        return self.flow.control.shows + self.flow.not_offered
 
     async def find_switch(self) -> Locator:
         """The setting's switch, opening the row it hides behind if need be."""
