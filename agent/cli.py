@@ -237,6 +237,8 @@ def describe(result: Result, flow: Flow, width: int = 0) -> str:
             f"ON. {flow.name} may use your data to train AI. "
             f"To switch it off: optout apply {result.platform}"
         )
+    if result.language and not result.language.lower().startswith("en"):
+        said += f" (The page was in {result.language}.)"
     if result.evidence:
         said += f" Evidence: {result.evidence[0]}"
     return f"{f'{result.platform} ({result.account}):':<{width}} {said}"
@@ -268,6 +270,7 @@ def cmd_platforms(args: argparse.Namespace) -> int:
                     "name": f.name,
                     **f.setting.model_dump(),
                     "options": {f"--{c.id}": c.description for c in f.choices},
+                    "languages": list(f.languages),
                 }
                 for f in loaded
             ]
@@ -280,6 +283,7 @@ def cmd_platforms(args: argparse.Namespace) -> int:
         )
         for line in f.setting.does_not_cover:
             print(f"  does not cover: {line}")
+        print(f"  labels known in: {', '.join(f.languages)}")
         for choice in f.choices:
             print(f"  option --{choice.id}: {choice.description}")
     return ExitCode.OK
@@ -295,6 +299,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         if step.fallback and steps[step.number - 2].key == "direct":
             print("   If that page does not show the setting, go the way a person clicks:")
         print(f"{step.number:>3}. {step.description}")
+    print(f"Labels known in: {', '.join(flow.languages)}")
     for choice in flow.choices:
         taken = "chosen" if choice.id in args.choices else "not chosen"
         print(f"Option --{choice.id} ({taken}): {choice.description}")

@@ -29,14 +29,15 @@ class Locate(_Frozen):
     role: str | None = None
     name: str | None = None
     text: str | None = None
+    href: str | None = None  # a link, by the path it leads to: works in any UI language
     css: str | None = None
     within: Locate | None = None  # only inside this element (e.g. a dialog)
 
     @model_validator(mode="after")
     def _one_way(self) -> Locate:
-        ways = [self.role is not None, self.text is not None, self.css is not None]
-        if sum(ways) != 1:
-            raise ValueError("give exactly one of role (with an optional name), text or css")
+        ways = [self.role, self.text, self.href, self.css]
+        if sum(way is not None for way in ways) != 1:
+            raise ValueError("give exactly one of role (with an optional name), text, href or css")
         if self.name is not None and self.role is None:
             raise ValueError("name goes with role")
         for pattern in (self.name, self.text):
@@ -47,8 +48,10 @@ class Locate(_Frozen):
     def describe(self) -> str:
         if self.role:
             what = f'{self.role} "{self.name}"' if self.name else f"any {self.role}"
+        elif self.text or self.href:
+            what = f'text "{self.text}"' if self.text else f"a link to {self.href}"
         else:
-            what = f'text "{self.text}"' if self.text else f"css {self.css}"
+            what = f"css {self.css}"
         return f"{what} in {self.within.describe()}" if self.within else what
 
 
@@ -58,6 +61,10 @@ def role(role_name: str, name: str | None = None, *, within: Locate | None = Non
 
 def text(pattern: str) -> Locate:
     return Locate(text=pattern)
+
+
+def link_to(href: str, *, within: Locate | None = None) -> Locate:
+    return Locate(href=href, within=within)
 
 
 def css(selector: str) -> Locate:
@@ -198,6 +205,7 @@ class Flow(_Frozen):
     save_request: str | None = None
     dismiss: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
+    languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
 
     @property
     def direct_url(self) -> str:
@@ -274,3 +282,4 @@ class Result(BaseModel):
     error: ErrorInfo | None = None
     evidence: list[str] = []
     checked_at: datetime
+    language: str | None = None  # the page's UI language (<html lang>), when it said

@@ -9,6 +9,8 @@ and leaving evidence. Flows only say where things are.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -122,6 +124,10 @@ class Visit:
             found = scope.get_by_role(way.role, name=name)  # type: ignore[arg-type]
         elif way.text:
             found = scope.get_by_text(re.compile(way.text, re.I))
+        elif way.href:  # the link's address ends with the path (before any ?query or #part)
+            ends = [f"a[href$={json.dumps(way.href)}]"]
+            ends += [f"a[href*={json.dumps(way.href + tail)}]" for tail in "?#"]
+            found = scope.locator(", ".join(ends))
         else:
             found = scope.locator(way.css or "")
         return found.filter(visible=True)
@@ -297,10 +303,12 @@ class Visit:
                 f"where {self.flow.name}'s setting should be.",
                 step=self.step,
             )
-        if await found.count() > 1:
+        count = await found.count()
+        if count > 1:
             raise SiteChanged(
-                f"Step {self.step}: {await found.count()} controls are named "
-                f'"{self.flow.setting.control_label}"; optout does not guess which one to click.',
+                f'Step {self.step}: {count} controls could be "{self.flow.setting.control_label}" '
+                "and none is told apart by a known label; optout does not guess which one to "
+                "click.",
                 step=self.step,
             )
         return found
@@ -367,6 +375,10 @@ class Visit:
             self._at(f"switch-{i}")
             self.log.info(f"step {self.step}: {step.description}")
             await self._click(step)
+
+    async def language(self) -> str | None:
+        """The page's UI language, as its <html lang> says (e.g. "de", "fr-FR")."""
+        return await self.page.evaluate("document.documentElement.lang") or None
 
     async def verify(self) -> State:
         self._at("verify")
@@ -458,9 +470,12 @@ class Runner:
         evidence = Evidence(self.options.home, target.flow.id, target.account, action)
         try:
             await self._act(visit, action, result)
+            result.language = await visit.language()
             result.evidence = await evidence.capture(page, with_html=False)
         except OptoutError as e:
             result.error = ErrorInfo(kind=e.kind, message=e.message, step=e.step)  # type: ignore[arg-type]
+            with contextlib.suppress(Exception):
+                result.language = await visit.language()
             result.evidence = await self._evidence_after_error(evidence, page, e)
         except Exception as e:
             error = self._bug(e, target)

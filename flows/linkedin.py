@@ -1,19 +1,78 @@
 """LinkedIn: "Data for Generative AI Improvement".
 
 Facts from ../shared/reference/platforms.md, marked V (seen in a real capture), C (secondary
-sources agree) or G (a guess). The guesses are gathered in GUESSES below, so that a recording from
-a real account can correct them in one place (and `fixtures/linkedin/` with them).
+sources agree) or G (a guess). The guesses are the constants below, so that a recording from a
+real account can correct them in one place (and `fixtures/linkedin/` with them).
 """
 
-from agent.models import Flow, Setting, Step, Switch, Walls, role
+import re
+
+from agent.models import Flow, Locate, Setting, Step, Switch, Walls, css, link_to, role
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
-CONTROL_LABEL = "Use my data for training content creation AI models"  # V (screenshot)
+SETTINGS_PATH = "/mypreferences/d/"  # V: redirects to categories/account
+PRIVACY_PATH = "/mypreferences/d/categories/privacy"  # V
+FIRST_ROW_PATH = "/mypreferences/d/settings/manage-data-and-activity"  # G
 
+# What each element is called, per UI language. en: V (screenshots in shared/reference/linkedin/);
+# de and fr: see fixtures/linkedin/README.md for the public source of each, or "reconstruction".
+# Labels are tried first; links are also found by where they lead and the switch by where it
+# sits, so an unknown language still gets there (but never by guessing between two switches).
+LABELS = {
+    "me": {"en": "Me", "de": "Sie", "fr": "Vous"},
+    "settings": {
+        "en": "Settings & Privacy",
+        "de": "Einstellungen & Datenschutz",
+        "fr": "Préférences et confidentialité",
+    },
+    "data_privacy": {
+        "en": "Data privacy",
+        "de": "Datenschutz",
+        "fr": "Confidentialité des données",
+    },
+    "first_row": {
+        "en": "Manage your data and activity",
+        "de": "Ihre Daten und Aktivitäten verwalten",
+        "fr": "Gérer vos données et votre activité",
+    },
+    "row": {
+        "en": "Data for Generative AI Improvement",
+        "de": "Daten zur Verbesserung generativer KI",
+        "fr": "Données pour l'amélioration de l'IA générative",
+    },
+    "control": {
+        "en": "Use my data for training content creation AI models",
+        "de": "Ihre Daten zum Schulen von KI-Modellen verwenden, um Inhalte zu erstellen",
+        "fr": "Utiliser mes données pour entraîner les modèles d'IA de création de contenu",
+    },
+}
+LANGUAGES = tuple(LABELS["control"])
+
+
+def known(key: str, *, match: str = "whole") -> str:
+    """A pattern matching the element's label in any known language (either apostrophe)."""
+    names = "|".join(
+        re.escape(label).replace("'", "['\u2019]").replace(r"\&", "(&|and)")
+        for label in LABELS[key].values()
+    )
+    # "whole": the name is the label; "start": it begins with it (a row adds its state, "On");
+    # "word": it holds it as a word (the avatar's alt text comes before "Me").
+    return {"whole": rf"^({names})$", "start": rf"^({names})\b", "word": rf"\b({names})\b"}[match]
+
+
+ME = (
+    role("button", known("me", match="word")),
+    css("button.global-nav__primary-link-me-menu-trigger"),  # C: historic class, any language
+)
+MAIN = role("main")
 # G: the switch's markup is not public. Older LinkedIn switches are
 # <input type="checkbox" role="switch" aria-checked> labelled from elsewhere; newer pages may use
-# a button. Any of these, named by the row's label, is the control.
-CONTROL_ROLES = ("switch", "checkbox", "button")
+# a button. By label first; else the one switch (or checkbox) in the page's main region.
+CONTROL: tuple[Locate, ...] = (
+    *(role(r, known("control")) for r in ("switch", "checkbox", "button")),
+    role("switch", within=MAIN),
+    role("checkbox", within=MAIN),
+)
 # G: writes go to LinkedIn's internal "voyager" API (C); the exact path is unknown, so the runner
 # waits for any write to it after the click.
 SAVE_REQUEST = r"/voyager/api/"
@@ -32,7 +91,7 @@ FLOW = Flow(
     setting=Setting(
         id="data-for-ai-improvement",
         name="Data for Generative AI Improvement",
-        control_label=CONTROL_LABEL,
+        control_label=LABELS["control"]["en"],
         regions=(
             "On by default. Offered outside the EU/EEA/UK/Switzerland since September 2024; "
             "training extended to the EU, EEA, UK, Switzerland, Canada and Hong Kong from "
@@ -53,34 +112,31 @@ FLOW = Flow(
     direct=SETTING_PATH,
     # The way a person clicks there (V, screenshots in shared/reference/linkedin/).
     click_path=(
-        Step(
-            description="Open the LinkedIn feed",
-            goto="/feed/",
-            ready=(role("button", r"\bMe\b"),),
-        ),
+        Step(description="Open the LinkedIn feed", goto="/feed/", ready=ME),
         Step(
             description='Open the "Me" menu',
-            click=(role("button", r"\bMe\b"),),
-            ready=(role("link", r"^Settings (&|and) Privacy$"),),
+            click=ME,
+            ready=(role("link", known("settings")), link_to(SETTINGS_PATH)),
         ),
         Step(
             description='Choose "Settings & Privacy"',
-            click=(role("link", r"^Settings (&|and) Privacy$"),),
-            ready=(role("link", r"^Data privacy$"),),
+            click=(role("link", known("settings")), link_to(SETTINGS_PATH)),
+            ready=(role("link", known("data_privacy")), link_to(PRIVACY_PATH)),
         ),
         Step(
             description='Open "Data privacy" in the settings menu',
-            click=(role("link", r"^Data privacy$"),),
+            click=(role("link", known("data_privacy")), link_to(PRIVACY_PATH)),
             # The first card renders in one piece: once this row shows, the AI row is either
             # there or not offered to this member.
-            ready=(role("link", r"^Manage your data and activity"),),
+            ready=(role("link", known("first_row", match="start")), link_to(FIRST_ROW_PATH)),
         ),
         Step(
             description='Open the row "Data for Generative AI Improvement"',
-            click=(role("link", r"^Data for Generative AI Improvement\b"),),
+            click=(role("link", known("row", match="start")), link_to(SETTING_PATH)),
             when_missing="unavailable",
         ),
     ),
-    control=Switch(find=tuple(role(r, rf"^{CONTROL_LABEL}$") for r in CONTROL_ROLES)),
+    control=Switch(find=CONTROL),
     save_request=SAVE_REQUEST,
+    languages=LANGUAGES,
 )
