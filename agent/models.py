@@ -4,6 +4,7 @@ session file holds) and results (what `--json` prints)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -61,6 +62,18 @@ def role(role_name: str, name: str | None = None, *, within: Locate | None = Non
 
 def text(pattern: str) -> Locate:
     return Locate(text=pattern)
+
+
+def any_label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = "whole") -> str:
+    """A name pattern for a label in any of the UI languages a flow knows ({"en": ..., "de":
+    ...}), with either apostrophe and "&" also read as "and". `match`: the accessible name is
+    the label ("whole"), begins with it ("start", e.g. a row that adds its state), or holds it
+    as a word ("word", e.g. a button whose name adds an avatar's alt text)."""
+    names = "|".join(
+        re.escape(label).replace("'", "['\u2019]").replace(r"\&", "(&|and)")
+        for label in labels.values()
+    )
+    return {"whole": rf"^({names})$", "start": rf"^({names})\b", "word": rf"\b({names})\b"}[match]
 
 
 def link_to(href: str, *, within: Locate | None = None) -> Locate:

@@ -5,9 +5,18 @@ sources agree) or G (a guess). The guesses are the constants below, so that a re
 real account can correct them in one place (and `fixtures/linkedin/` with them).
 """
 
-import re
-
-from agent.models import Flow, Locate, Setting, Step, Switch, Walls, css, link_to, role
+from agent.models import (
+    Flow,
+    Locate,
+    Setting,
+    Step,
+    Switch,
+    Walls,
+    any_label,
+    css,
+    link_to,
+    role,
+)
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
 SETTINGS_PATH = "/mypreferences/d/"  # V: redirects to categories/account
@@ -49,19 +58,8 @@ LABELS = {
 LANGUAGES = tuple(LABELS["control"])
 
 
-def known(key: str, *, match: str = "whole") -> str:
-    """A pattern matching the element's label in any known language (either apostrophe)."""
-    names = "|".join(
-        re.escape(label).replace("'", "['\u2019]").replace(r"\&", "(&|and)")
-        for label in LABELS[key].values()
-    )
-    # "whole": the name is the label; "start": it begins with it (a row adds its state, "On");
-    # "word": it holds it as a word (the avatar's alt text comes before "Me").
-    return {"whole": rf"^({names})$", "start": rf"^({names})\b", "word": rf"\b({names})\b"}[match]
-
-
 ME = (
-    role("button", known("me", match="word")),
+    role("button", any_label(LABELS["me"], "word")),
     css("button.global-nav__primary-link-me-menu-trigger"),  # C: historic class, any language
 )
 MAIN = role("main")
@@ -69,7 +67,7 @@ MAIN = role("main")
 # <input type="checkbox" role="switch" aria-checked> labelled from elsewhere; newer pages may use
 # a button. By label first; else the one switch (or checkbox) in the page's main region.
 CONTROL: tuple[Locate, ...] = (
-    *(role(r, known("control")) for r in ("switch", "checkbox", "button")),
+    *(role(r, any_label(LABELS["control"])) for r in ("switch", "checkbox", "button")),
     role("switch", within=MAIN),
     role("checkbox", within=MAIN),
 )
@@ -116,23 +114,23 @@ FLOW = Flow(
         Step(
             description='Open the "Me" menu',
             click=ME,
-            ready=(role("link", known("settings")), link_to(SETTINGS_PATH)),
+            ready=(role("link", any_label(LABELS["settings"])), link_to(SETTINGS_PATH)),
         ),
         Step(
             description='Choose "Settings & Privacy"',
-            click=(role("link", known("settings")), link_to(SETTINGS_PATH)),
-            ready=(role("link", known("data_privacy")), link_to(PRIVACY_PATH)),
+            click=(role("link", any_label(LABELS["settings"])), link_to(SETTINGS_PATH)),
+            ready=(role("link", any_label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
         ),
         Step(
             description='Open "Data privacy" in the settings menu',
-            click=(role("link", known("data_privacy")), link_to(PRIVACY_PATH)),
+            click=(role("link", any_label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
             # The first card renders in one piece: once this row shows, the AI row is either
             # there or not offered to this member.
-            ready=(role("link", known("first_row", match="start")), link_to(FIRST_ROW_PATH)),
+            ready=(role("link", any_label(LABELS["first_row"], "start")), link_to(FIRST_ROW_PATH)),
         ),
         Step(
             description='Open the row "Data for Generative AI Improvement"',
-            click=(role("link", known("row", match="start")), link_to(SETTING_PATH)),
+            click=(role("link", any_label(LABELS["row"], "start")), link_to(SETTING_PATH)),
             when_missing="unavailable",
         ),
     ),

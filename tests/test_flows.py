@@ -71,3 +71,22 @@ def test_fixtures_say_they_are_reconstructions(name: str) -> None:
     for page in folder.iterdir():
         if page.name.endswith(".html"):
             assert "Reconstruction, not a recording" in page.read_text(), page.name
+
+
+def test_any_label_matches_every_language_and_either_apostrophe() -> None:
+    from agent.models import any_label
+
+    labels = {"en": "Settings & Privacy", "fr": "Données pour l'amélioration"}
+    whole = re.compile(any_label(labels), re.I)
+    assert whole.search("Settings and Privacy") and whole.search("Données pour l\u2019amélioration")
+    assert not whole.search("Settings & Privacy Center")
+    assert re.search(any_label(labels, "start"), "Settings & Privacy On")
+    assert re.search(any_label({"en": "Me"}, "word"), "Test Member Me")
+    assert not re.search(any_label({"en": "Me"}, "word"), "Media")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_known_languages_are_declared(name: str) -> None:
+    flow = flows.load(name)
+    assert flow.languages and flow.languages[0] == "en"
+    assert all(re.fullmatch(r"[a-z]{2}", lang) for lang in flow.languages)
