@@ -56,18 +56,12 @@ if TYPE_CHECKING:
     from agent.vault import Vault
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Buttons that close an overlay without agreeing to anything.
+# Buttons that close an overlay without agreeing to anything (English, German, French).
 DISMISS = (
-    "Dismiss",
-    "Close",
-    "Not now",
-    "No,? thanks",
-    "Skip",
-    "Maybe later",
-    "Reject all",
-    "Decline",
-    "✕",
-    "\u00d7",  # multiplication sign, a common close glyph
+    *("Dismiss", "Close", "Not now", "No,? thanks", "Skip", "Maybe later", "Reject all", "Decline"),
+    *("Schließen", "Nicht jetzt", "Nein,? danke", "Überspringen", "Alle ablehnen", "Ablehnen"),
+    *("Fermer", "Pas maintenant", "Non merci", "Ignorer", "Tout refuser", "Refuser"),
+    *("✕", "\u00d7"),  # the multiplication sign, a common close glyph
 )
 # The control's state: aria-checked (switches, custom checkboxes), aria-pressed (toggle
 # buttons), or a native checkbox's `checked`. When two of them disagree the state is unknown.
