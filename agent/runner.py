@@ -362,7 +362,16 @@ class Visit:
         if isinstance(control, Switch):
             self._at("switch")
             self.log.info(f"step {self.step}: switching it off")
-            await (await self.find_switch()).click()
+            switch = await self.find_switch()
+            # Read again at the moment of clicking: a click on a switch that is not ON would
+            # turn it on.
+            if await switch.evaluate(READ_STATE_JS) != "true":
+                raise SiteChanged(
+                    f"Step {self.step}: the switch was no longer ON when optout was about to "
+                    "click it; nothing was clicked. Run this again.",
+                    step=self.step,
+                )
+            await switch.click()
             return
         taken = [s for s in control.switch_off if s.taken(self.choices)]
         for i, step in enumerate(taken, start=1):

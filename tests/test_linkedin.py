@@ -200,3 +200,26 @@ def test_a_bug_on_one_platform_is_exit_1_naming_the_log(
         "optout hit a bug on LinkedIn (RuntimeError: unexpected)."
     )
     assert str(home / "logs" / "optout.log") in result["error"]["message"]
+
+
+def test_a_switch_that_is_not_on_at_the_click_is_never_clicked(
+    optout, signed_in: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rule 1 holds at the moment of the click, even if an earlier read was stale."""
+    from agent.runner import Visit
+
+    signed_in.settings[SETTING] = False
+    original = Visit.read
+
+    async def stale_first_read(self: Visit) -> str:
+        state = await original(self)
+        return "on" if self.step != self.numbers["verify"] else state
+
+    monkeypatch.setattr(Visit, "read", stale_first_read)
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 5
+    assert (
+        "no longer ON when optout was about to click it; nothing was clicked"
+        in run.json[0]["error"]["message"]
+    )
+    assert signed_in.writes == [] and signed_in.settings[SETTING] is False
