@@ -5,13 +5,46 @@ sources agree) or G (a guess); the guesses are the constants at the top, so that
 from a real account can correct them in one place (and `fixtures/chatgpt/` with them).
 """
 
-from agent.models import Flow, Marker, Setting, Step, Switch, Walls, role, text
+from agent.models import (
+    Flow,
+    Marker,
+    Setting,
+    Step,
+    Switch,
+    Walls,
+    any_label,
+    role,
+    text,
+)
 
-LABEL = r"^Improve the model for everyone$"  # C
+# What each element is called, per UI language: en C unless marked; de and fr from the sources
+# in fixtures/chatgpt/README.md ("Language variants"), or reconstructions (G).
+LABELS = {
+    "switch": {
+        "en": "Improve the model for everyone",
+        "de": "Das Modell für alle verbessern",
+        "fr": "Améliorer le modèle pour tous",
+    },
+    "profile_menu": {  # G: the avatar button's accessible name
+        "en": "Open profile menu",
+        "de": "Profilmenü öffnen",
+        "fr": "Ouvrir le menu du profil",
+    },
+    "settings": {"en": "Settings", "de": "Einstellungen", "fr": "Paramètres"},
+    "data_controls": {
+        "en": "Data controls",
+        "de": "Datenkontrollen",
+        "fr": "Gestion des données",
+        "fr-2": "Contrôles des données",
+    },
+    "done": {"en": "Done", "de": "Fertig", "fr": "Terminé"},  # G for de, fr
+    "log_in": {"en": "Log in", "de": "Anmelden", "fr": "Se connecter"},  # G for de, fr
+}
+SWITCH = any_label(LABELS["switch"])
+PROFILE_MENU = role("button", any_label(LABELS["profile_menu"]))
 # C, both: newer route first, then the older hash route of the settings dialog.
 DIRECT = "/settings/data-controls"
 OLDER_ROUTE = "/#settings/DataControls"
-PROFILE_MENU = r"^Open profile menu$"  # G: the avatar button's accessible name
 SAVE_REQUEST = r"/backend-api/"  # G: ChatGPT's own API; the exact endpoint is unknown
 
 FLOW = Flow(
@@ -33,7 +66,10 @@ FLOW = Flow(
             # shows is this browser's copy of the setting, not the account's.
             Marker(
                 kind="sign_in",
-                shows=(role("button", r"^Log in$"), role("link", r"^Log in$")),
+                shows=(
+                    role("button", any_label(LABELS["log_in"])),
+                    role("link", any_label(LABELS["log_in"])),
+                ),
                 says=(
                     "ChatGPT shows 'Log in': the saved session is signed out, and the switch a "
                     "signed-out page shows belongs to this browser, not to your account. "
@@ -69,24 +105,28 @@ FLOW = Flow(
     direct=DIRECT,
     also_direct=(OLDER_ROUTE,),
     click_path=(
-        Step(description="Open ChatGPT", goto="/", ready=(role("button", PROFILE_MENU),)),
+        Step(description="Open ChatGPT", goto="/", ready=(PROFILE_MENU,)),
         Step(
             description="Open the profile menu",
-            click=(role("button", PROFILE_MENU),),
-            ready=(role("menuitem", r"^Settings$"),),
+            click=(PROFILE_MENU,),
+            ready=(role("menuitem", any_label(LABELS["settings"])),),
         ),
         Step(
             description='Choose "Settings"',
-            click=(role("menuitem", r"^Settings$"),),
-            ready=(role("tab", r"^Data controls$"),),
+            click=(role("menuitem", any_label(LABELS["settings"])),),
+            ready=(role("tab", any_label(LABELS["data_controls"])),),
         ),
-        Step(description='Open the "Data controls" tab', click=(role("tab", r"^Data controls$"),)),
+        Step(
+            description='Open the "Data controls" tab',
+            click=(role("tab", any_label(LABELS["data_controls"])),),
+        ),
     ),
     # C, both: the switch sits inline in the row, or behind it in a small dialog with "Done".
     control=Switch(
-        find=(role("switch", LABEL), role("checkbox", LABEL)),
-        reveal=(role("button", LABEL),),
-        close=(role("button", r"^Done$"),),
+        find=(role("switch", SWITCH), role("checkbox", SWITCH)),
+        reveal=(role("button", SWITCH),),
+        close=(role("button", any_label(LABELS["done"])),),
     ),
     save_request=SAVE_REQUEST,
+    languages=("en", "de", "fr"),
 )

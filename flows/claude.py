@@ -5,13 +5,46 @@ sources agree) or G (a guess); the guesses are the constants at the top, so that
 from a real account can correct them in one place (and `fixtures/claude/` with them).
 """
 
-from agent.models import Flow, Marker, Setting, Step, Switch, Walls, role, text
+from agent.models import (
+    Flow,
+    Marker,
+    Setting,
+    Step,
+    Switch,
+    Walls,
+    any_label,
+    link_to,
+    role,
+    text,
+)
 
-# C since Aug 2025; one Oct 2026 report reads "Help improve our AI models". Either is the switch.
-LABEL = r"^(Help improve Claude|Help improve our AI models)$"
-USER_MENU = r"^Open user menu$"  # G: the account button's accessible name
-TERMS = r"Updates to Consumer Terms"  # C: the pop-up's title
-SAVE_REQUEST = r"/api/"  # G: claude.ai's own API; the exact endpoint is unknown
+# What each element is called, per UI language: en C (press since Aug 2025) unless marked; de and
+# fr from the sources in fixtures/claude/README.md ("Language variants"), or reconstructions.
+LABELS = {
+    # One Oct 2026 report reads "Help improve our AI models": either is the switch.
+    "switch": {
+        "en": "Help improve Claude",
+        "en-2026": "Help improve our AI models",
+        "de": "Hilf dabei, Claude zu verbessern",
+        "fr": "Aider à améliorer Claude",
+    },
+    "user_menu": {  # G: the account button's accessible name
+        "en": "Open user menu",
+        "de": "Benutzermenü öffnen",
+        "fr": "Ouvrir le menu utilisateur",
+    },
+    "settings": {"en": "Settings", "de": "Einstellungen", "fr": "Paramètres"},
+    "privacy": {"en": "Privacy", "de": "Datenschutz", "fr": "Confidentialité"},
+    "terms": {  # C: the pop-up's title; de is a reconstruction
+        "en": "Updates to Consumer Terms",
+        "de": "Aktualisierungen der Verbraucherbedingungen",
+        "fr": "Mises à jour des conditions",
+    },
+}
+PRIVACY_PATH = "/settings/data-privacy-controls"  # V
+USER_MENU = role("button", any_label(LABELS["user_menu"]))
+SWITCH = any_label(LABELS["switch"])
+SAVE_REQUEST = r"/api/account"  # G: claude.ai's own API; the exact endpoint is unknown
 
 FLOW = Flow(
     id="claude",
@@ -28,7 +61,7 @@ FLOW = Flow(
             # Accepting terms is the person's decision, never optout's.
             Marker(
                 kind="challenge",
-                shows=(role("dialog", TERMS),),
+                shows=(role("dialog", any_label(LABELS["terms"], "start")),),
                 says=(
                     "Claude first wants you to review 'Updates to Consumer Terms and Policies'. "
                     "optout never accepts terms for you: open claude.ai, switch 'Help improve "
@@ -54,21 +87,27 @@ FLOW = Flow(
         ),
         help_url="https://privacy.anthropic.com/",
     ),
-    direct="/settings/data-privacy-controls",  # V
+    direct=PRIVACY_PATH,
     click_path=(
-        Step(description="Open Claude", goto="/new", ready=(role("button", USER_MENU),)),
+        Step(description="Open Claude", goto="/new", ready=(USER_MENU,)),
         Step(
             description="Open the user menu",
-            click=(role("button", USER_MENU),),
-            ready=(role("menuitem", r"^Settings$"),),
+            click=(USER_MENU,),
+            ready=(role("menuitem", any_label(LABELS["settings"])),),
         ),
         Step(
             description='Choose "Settings"',
-            click=(role("menuitem", r"^Settings$"),),
-            ready=(role("link", r"^Privacy$"),),
+            click=(role("menuitem", any_label(LABELS["settings"])),),
+            ready=(role("link", any_label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
         ),
-        Step(description='Open "Privacy"', click=(role("link", r"^Privacy$"),)),
+        Step(
+            description='Open "Privacy"',
+            click=(role("link", any_label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
+        ),
     ),
-    control=Switch(find=(role("switch", LABEL), role("checkbox", LABEL))),
+    # By label only: the page has other switches ("Location metadata"), so there is no "one
+    # switch where the setting sits" to fall back on.
+    control=Switch(find=(role("switch", SWITCH), role("checkbox", SWITCH))),
     save_request=SAVE_REQUEST,
+    languages=("en", "de", "fr"),
 )

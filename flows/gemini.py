@@ -8,11 +8,42 @@ There is no switch: the page offers "Turn off" while the setting is on and "Turn
 is off. "Turn off" asks "Turn off" or "Turn off and delete activity" (C), then a confirmation.
 """
 
-from agent.models import Buttons, Choice, Flow, Setting, Step, Walls, role, text
+from agent.models import Buttons, Choice, Flow, Setting, Step, Walls, any_label, role, text
 
+# What each element is called, per UI language: en C unless marked; de and fr from the sources
+# in fixtures/gemini/README.md ("Language variants"), or reconstructions (G). The German sources
+# describe the mobile app's menu; "Deaktivieren" is kept as a second guess for the web page.
+LABELS = {
+    "settings_help": {
+        "en": "Settings & help",
+        "de": "Einstellungen & Hilfe",
+        "fr": "Paramètres et aide",
+    },
+    "activity": {"en": "Activity", "de": "Aktivität", "fr": "Activité"},
+    "turn_off": {"en": "Turn off", "de": "Ausschalten", "de-2": "Deaktivieren", "fr": "Désactiver"},
+    "turn_off_delete": {
+        "en": "Turn off and delete activity",
+        "de": "Ausschalten und Aktivität löschen",
+        "de-2": "Deaktivieren und Aktivitäten löschen",
+        "fr": "Désactiver et supprimer l'activité",
+    },
+    "confirm_delete": {  # G: the confirmation's button
+        "en": "Turn off and delete",
+        "de": "Ausschalten und löschen",
+        "fr": "Désactiver et supprimer",
+    },
+    "turn_on": {"en": "Turn on", "de": "Einschalten", "de-2": "Aktivieren", "fr": "Activer"},
+    "admin": {  # G
+        "en": "administrator manages this setting",
+        "de": "von Ihrem Administrator verwaltet",
+        "fr": "géré par votre administrateur",
+    },
+}
 ACTIVITY_PAGE = "/product/gemini"  # V, on myactivity.google.com
 GEMINI_APP = "https://gemini.google.com/app"  # V
 DIALOG = role("dialog")
+SETTINGS_HELP = role("button", any_label(LABELS["settings_help"]))
+TURN_OFF = any_label(LABELS["turn_off"])
 SAVE_REQUEST = r"/myactivity/api/"  # G: the exact endpoint is unknown
 DELETE = "delete-activity"
 
@@ -54,49 +85,52 @@ FLOW = Flow(
         Step(
             description="Open the Gemini app",
             goto=GEMINI_APP,
-            ready=(role("button", r"^Settings (&|and) help$"),),
+            ready=(SETTINGS_HELP,),
         ),
         Step(
             description='Open "Settings & help"',
-            click=(role("button", r"^Settings (&|and) help$"),),
-            ready=(role("menuitem", r"^Activity$"),),
+            click=(SETTINGS_HELP,),
+            ready=(role("menuitem", any_label(LABELS["activity"])),),
         ),
-        Step(description='Choose "Activity"', click=(role("menuitem", r"^Activity$"),)),
+        Step(
+            description='Choose "Activity"',
+            click=(role("menuitem", any_label(LABELS["activity"])),),
+        ),
     ),
     control=Buttons(
-        on_when=(role("button", r"^Turn off$"),),
-        off_when=(role("button", r"^Turn on$"),),
+        on_when=(role("button", TURN_OFF),),
+        off_when=(role("button", any_label(LABELS["turn_on"])),),
         switch_off=(
             Step(
                 description='Click "Turn off"',
-                click=(role("button", r"^Turn off$"),),
-                ready=(role("menuitem", r"^Turn off$"),),
+                click=(role("button", TURN_OFF),),
+                ready=(role("menuitem", TURN_OFF),),
             ),
             Step(
                 description='Choose "Turn off" (your activity history is kept)',
-                click=(role("menuitem", r"^Turn off$"),),
+                click=(role("menuitem", TURN_OFF),),
                 ready=(DIALOG,),
                 only_without=DELETE,
             ),
             Step(
                 description='Choose "Turn off and delete activity" (--delete-activity)',
-                click=(role("menuitem", r"^Turn off and delete activity$"),),
+                click=(role("menuitem", any_label(LABELS["turn_off_delete"])),),
                 ready=(DIALOG,),
                 only_with=DELETE,
             ),
             Step(
                 description='Confirm with "Turn off"',
-                click=(role("button", r"^Turn off$", within=DIALOG),),
+                click=(role("button", TURN_OFF, within=DIALOG),),
                 only_without=DELETE,
             ),
             Step(
                 description='Confirm with "Turn off and delete"',
-                click=(role("button", r"^Turn off and delete$", within=DIALOG),),
+                click=(role("button", any_label(LABELS["confirm_delete"]), within=DIALOG),),
                 only_with=DELETE,
             ),
         ),
     ),
-    not_offered=(text(r"administrator manages this setting"),),  # G
+    not_offered=(text(any_label(LABELS["admin"], "word")),),
     choices=(
         Choice(
             id=DELETE,
@@ -107,4 +141,5 @@ FLOW = Flow(
         ),
     ),
     save_request=SAVE_REQUEST,
+    languages=("en", "de", "fr"),
 )

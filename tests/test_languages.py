@@ -95,7 +95,27 @@ def test_links_by_where_they_lead_and_the_switch_by_where_it_sits(
 
 
 def test_platforms_and_plan_list_the_known_languages(optout) -> None:
-    assert "labels known in: en, de, fr" in optout("platforms").out
+    assert optout("platforms").out.count("labels known in: en, de, fr") == len(flows.names())
     linkedin = {p["platform"]: p for p in optout("platforms", "--json").json}["linkedin"]
     assert linkedin["languages"] == ["en", "de", "fr"]
     assert "Labels known in: en, de, fr" in optout("plan", "linkedin").out
+
+
+@pytest.mark.parametrize("lang", ["de", "fr"])
+@pytest.mark.parametrize("name", ["chatgpt", "claude", "gemini"])
+def test_the_other_platforms_in_german_and_french(
+    optout, vault: Vault, name: str, lang: str
+) -> None:
+    flow = flows.load(name)
+    assert lang in flow.languages
+    faults = {f"lang_{lang}"} | ({"route_renamed"} if name != "chatgpt" else set())
+    with ReplayServer(name, faults=faults, slow_ms=300) as server:
+        vault.save(name, "default", server.make_session(flow.cookie_domain))
+        dry = optout("apply", name, "--dry-run", "--base-url", server.url, "--json")
+        assert dry.code == 0, dry.err
+        assert (dry.json[0]["state"], dry.json[0]["language"]) == ("on", lang)
+        assert server.writes == []
+        applied = optout("apply", name, "--base-url", server.url, "--json")
+        assert applied.code == 0, applied.err
+        assert (applied.json[0]["changed"], applied.json[0]["language"]) == (True, lang)
+        assert len(server.writes) == 1 and server.settings[flow.setting.id] is False
