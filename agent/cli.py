@@ -283,7 +283,7 @@ def cmd_platforms(args: argparse.Namespace) -> int:
         )
         for line in f.setting.does_not_cover:
             print(f"  does not cover: {line}")
-        print(f"  labels known in: {', '.join(f.languages)}")
+        print(f"  labels known in: {', '.join(f.languages)}\n  help: {f.setting.help_url}")
         for choice in f.choices:
             print(f"  option --{choice.id}: {choice.description}")
     return ExitCode.OK
