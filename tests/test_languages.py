@@ -119,3 +119,11 @@ def test_the_other_platforms_in_german_and_french(
         assert applied.code == 0, applied.err
         assert (applied.json[0]["changed"], applied.json[0]["language"]) == (True, lang)
         assert len(server.writes) == 1 and server.settings[flow.setting.id] is False
+
+
+def test_the_switch_state_counts_never_the_text_beside_it(optout, signed_in: ReplayServer) -> None:
+    signed_in.add_fault("text_lies")  # "Off" written beside a switch that is on
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state_before"], run.json[0]["state"]) == ("on", "off")
+    assert [w.body for w in signed_in.writes] == [{"value": False}]
