@@ -68,3 +68,31 @@ def test_headed_apply_shows_the_browser_and_works(
     run = optout("apply", "linkedin", "--headed", "--base-url", signed_in.url, "--json")
     assert run.code == 0, run.err
     assert run.json[0]["changed"] is True and signed_in.settings["data-for-ai-improvement"] is False
+
+
+def test_ctrl_c_during_login_saves_nothing(screen: str, home) -> None:
+    import os
+    import signal
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    with ReplayServer("linkedin") as server:  # nobody signs in: the page waits
+        login = subprocess.Popen(
+            [sys.executable, "-m", "agent", "login", "linkedin", "--base-url", server.url],
+            cwd=root,
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert login.stderr is not None
+        for line in login.stderr:  # wait until the browser shows the sign-in page
+            if "sign-in page" in line:
+                break
+        login.send_signal(signal.SIGINT)
+        out, err = login.communicate(timeout=60)
+    assert login.returncode == 130
+    assert err.strip().endswith("optout: interrupted; nothing was saved.")
+    assert "Traceback" not in err and out == ""
+    assert not list(home.rglob("*.session"))
