@@ -311,11 +311,12 @@ class Visit:
         """ON or OFF, from the control itself (never from text beside it); or unavailable when
         the page says the setting is not offered."""
         control = self.flow.control
-        if await self._appears(self._read_ways()) is None:
-            self.check_walls()
-        elif self.flow.not_offered and await self._present(self.flow.not_offered):
-            self.log.info("the setting is not offered to this account")
-            return "unavailable"
+        if isinstance(control, Buttons) or self.flow.not_offered:
+            if await self._appears(self._read_ways()) is None:
+                self.check_walls()
+            elif self.flow.not_offered and await self._present(self.flow.not_offered):
+                self.log.info("the setting is not offered to this account")
+                return "unavailable"
         if isinstance(control, Buttons):
             on = await self._present(control.on_when) is not None
             off = await self._present(control.off_when) is not None
