@@ -24,6 +24,7 @@ import contextlib
 import json
 import re
 import secrets
+import sys
 import threading
 import time
 from http import HTTPStatus
@@ -91,6 +92,15 @@ class Site(_Site):
     faults: dict[str, Fault] = {}
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser dropping a keep-alive connection as it closes is not an error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class Write(BaseModel):
     method: str
     path: str
@@ -120,8 +130,7 @@ class ReplayServer:
         self.slow_ms = slow_ms
         self.autologin = autologin
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
-        self._httpd.daemon_threads = True
+        self._httpd = _HTTPServer(("127.0.0.1", port), self._handler())
         self._thread: threading.Thread | None = None
 
     @property
