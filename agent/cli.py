@@ -168,8 +168,6 @@ def _check_selection(args: argparse.Namespace) -> dict[str, str]:
         _known(name)
     if args.account:
         check_account(args.account)
-    if args.timeout <= 0:
-        raise BadInput(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
     return _base_urls(args, None if args.all else args.platforms)
 
 
@@ -425,6 +423,8 @@ def main(argv: list[str] | None = None) -> int:
 
     log.configure(verbose=args.verbose)
     try:
+        if args.timeout <= 0:  # every command waits on pages with it
+            raise BadInput(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
         return int(COMMANDS[args.command](args))
     except OptoutError as e:
         print(f"optout: {e.message}", file=sys.stderr)

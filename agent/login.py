@@ -18,9 +18,8 @@ from agent.vault import Vault
 
 
 def _member_page(target: Target, url: str) -> bool:
-    origin = target.origin or target.flow.origin
     parts = urlsplit(url)
-    if parts.netloc != urlsplit(origin).netloc:
+    if parts.netloc != urlsplit(target.site).netloc:
         return False
     walls = target.flow.walls.sign_in + target.flow.walls.challenge
     return not any(re.search(p, parts.path) for p in walls)
@@ -38,7 +37,6 @@ async def login(target: Target, vault: Vault, *, timeout: float) -> Path:
     from agent.browser import launch
 
     flow = target.flow
-    origin = target.origin or flow.origin
     deadline = time.monotonic() + timeout
     async with async_playwright() as playwright:
         browser = await launch(playwright, headed=True)
@@ -76,5 +74,5 @@ async def login(target: Target, vault: Vault, *, timeout: float) -> Path:
             await browser.close()
     log.redact_values([c.value for c in state.cookies])
     if target.origin:
-        state = retarget(state, urlsplit(origin).hostname or "", flow.origin)
+        state = retarget(state, urlsplit(target.site).hostname or "", flow.origin)
     return vault.save(flow.id, target.account, platform_session(flow, state, "the browser"))

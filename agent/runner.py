@@ -82,6 +82,11 @@ class Target:
     origin: str | None = None
 
     @property
+    def site(self) -> str:
+        """The origin this run talks to: the replay server's, or the platform's own."""
+        return self.origin or self.flow.origin
+
+    @property
     def login_hint(self) -> str:
         account = "" if self.account == "default" else f" --account {self.account}"
         return f"optout login {self.flow.id}{account}"
@@ -102,7 +107,6 @@ class Visit:
         self.page = page
         self.flow = target.flow
         self.target = target
-        self.origin = target.origin or target.flow.origin
         self.timeout_ms = options.timeout * 1000
         self.choices = options.choices
         self.numbers = numbers(target.flow, options.choices)
@@ -320,7 +324,8 @@ class Visit:
         if isinstance(control, Buttons):
             on = await self._present(control.on_when) is not None
             off = await self._present(control.off_when) is not None
-            raw = "both buttons" if on and off else str(on).lower() if on != off else "no button"
+            # Exactly one of the two buttons tells the state; both or neither tells nothing.
+            raw = ("true" if on else "false") if on != off else f"{'both' if on else 'no'} buttons"
         else:
             raw = await (await self.find_switch()).evaluate(READ_STATE_JS)
         if raw not in ("true", "false"):

@@ -73,6 +73,7 @@ BAD_INPUT = [
     (["status", "linkedin", "--all"], "Name platforms or use --all, not both."),
     (["status", "linkedin", "--account", "../etc"], "Bad account name '../etc'"),
     (["status", "linkedin", "--timeout", "0"], "--timeout must be a positive number"),
+    (["login", "linkedin", "--timeout", "-1"], "--timeout must be a positive number"),
     (
         ["session", "import", "linkedin", "/nonexistent/state.json"],
         "Cannot read /nonexistent/state.json: No such file",
