@@ -1,12 +1,13 @@
-"""Exit statuses and the errors that map to them.
+"""Exit statuses, error kinds, and the errors that carry them.
 
-Every error the user can meet carries a message that says what happened and what to do next,
-and the exit status the CLI ends with. Per-target errors also carry the `kind` used in `--json`.
+Every error the user can meet carries a message that says what happened and what to do next
+(one or two lines), its `kind` (what `--json` reports) and the exit status the CLI ends with.
+A kind always maps to the same exit status, so a result's error and a raised error agree.
 """
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import Enum, IntEnum
 
 
 class ExitCode(IntEnum):
@@ -19,49 +20,75 @@ class ExitCode(IntEnum):
     DID_NOT_HOLD = 6
 
 
-class OptoutError(Exception):
-    """An error with a user-facing message (one or two lines) and an exit status."""
+class ErrorKind(str, Enum):
+    """What went wrong, as `--json` names it."""
 
-    exit_code: ExitCode = ExitCode.INTERNAL
-    kind: str = "internal"
+    INTERNAL = "internal"
+    BAD_INPUT = "bad_input"
+    PERSON_MUST_ACT = "person_must_act"  # a keyring, a browser, a screen
+    AUTH_REQUIRED = "auth_required"
+    CHALLENGE = "challenge"
+    SITE_CHANGED = "site_changed"
+    VERIFY_FAILED = "verify_failed"
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return _EXIT_CODES[self]
+
+
+_EXIT_CODES = {
+    ErrorKind.INTERNAL: ExitCode.INTERNAL,
+    ErrorKind.BAD_INPUT: ExitCode.BAD_INPUT,
+    ErrorKind.PERSON_MUST_ACT: ExitCode.PERSON_MUST_ACT,
+    ErrorKind.AUTH_REQUIRED: ExitCode.PERSON_MUST_ACT,
+    ErrorKind.CHALLENGE: ExitCode.PERSON_MUST_ACT,
+    ErrorKind.SITE_CHANGED: ExitCode.SITE_CHANGED,
+    ErrorKind.VERIFY_FAILED: ExitCode.DID_NOT_HOLD,
+}
+
+
+class OptoutError(Exception):
+    """An error with a user-facing message (one or two lines), a kind and so an exit status."""
+
+    kind: ErrorKind = ErrorKind.INTERNAL
 
     def __init__(self, message: str, *, step: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.step = step
 
+    @property
+    def exit_code(self) -> ExitCode:
+        return self.kind.exit_code
+
 
 class BadInput(OptoutError):
-    exit_code = ExitCode.BAD_INPUT
-    kind = "bad_input"
+    kind = ErrorKind.BAD_INPUT
 
 
 class PersonMustAct(OptoutError):
     """Something only the person can fix: a keyring, a browser, a screen."""
 
-    exit_code = ExitCode.PERSON_MUST_ACT
-    kind = "person_must_act"
+    kind = ErrorKind.PERSON_MUST_ACT
 
 
 class AuthRequired(PersonMustAct):
-    kind = "auth_required"
+    kind = ErrorKind.AUTH_REQUIRED
 
 
 class ChallengeRequired(PersonMustAct):
-    kind = "challenge"
+    kind = ErrorKind.CHALLENGE
 
 
 class SiteChanged(OptoutError):
-    exit_code = ExitCode.SITE_CHANGED
-    kind = "site_changed"
+    kind = ErrorKind.SITE_CHANGED
 
 
 class VerifyFailed(OptoutError):
-    exit_code = ExitCode.DID_NOT_HOLD
-    kind = "verify_failed"
+    kind = ErrorKind.VERIFY_FAILED
 
 
-ERROR_EXIT_CODES: dict[str, ExitCode] = {
-    cls.kind: cls.exit_code
-    for cls in (OptoutError, AuthRequired, ChallengeRequired, SiteChanged, VerifyFailed)
-}
+def login_command(platform: str, account: str) -> str:
+    """The command that signs a person in again: every message that asks for it says it so,
+    naming the account, so that it is right to copy whichever account it is."""
+    return f"optout login {platform} --account {account}"

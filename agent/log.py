@@ -28,8 +28,6 @@ SECRET_KEYS = frozenset(
         "password",
         "secret",
         "authorization",
-        "li_at",
-        "jsessionid",
         "storage_state",
         "value",
     }
@@ -57,11 +55,15 @@ def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
     return event
 
 
+def _stderr_logger(*_: Any) -> structlog.PrintLogger:
+    """A logger on whatever stderr is when the logger is made (a test runner swaps it)."""
+    return structlog.PrintLogger(file=sys.stderr)
+
+
 def configure(*, verbose: bool, stream: TextIO | None = None) -> None:
-    stream = stream or sys.stderr
     renderer: Any = (
         structlog.dev.ConsoleRenderer(colors=False)
-        if stream.isatty()
+        if (stream or sys.stderr).isatty()
         else structlog.processors.JSONRenderer()
     )
     structlog.configure(
@@ -75,7 +77,7 @@ def configure(*, verbose: bool, stream: TextIO | None = None) -> None:
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.DEBUG if verbose else logging.INFO
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=structlog.PrintLoggerFactory(file=stream) if stream else _stderr_logger,
         cache_logger_on_first_use=False,
     )
 
@@ -86,7 +88,7 @@ def get(name: str = "optout") -> Any:
 
 def record_bug(error: BaseException, home: Path) -> Path:
     """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log."""
-    from agent.files import write_private
+    from agent.store.files import write_private
 
     path = home / "logs" / "optout.log"
     trace = scrub("".join(traceback.format_exception(error)))

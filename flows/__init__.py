@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from agent.models import Flow
 
+EXAMPLE = "linkedin"  # the platform that messages and help give as an example
+
 
 def names() -> list[str]:
     """Every platform id, sorted, without importing any flow."""

@@ -1,21 +1,22 @@
 """ChatGPT (OpenAI): "Improve the model for everyone".
 
-Facts from ../shared/reference/platforms.md, marked V (seen in a primary source), C (secondary
+Facts from docs/platforms.md, marked V (seen in a primary source), C (secondary
 sources agree) or G (a guess); the guesses are the constants at the top, so that a recording
 from a real account can correct them in one place (and `fixtures/chatgpt/` with them).
 """
 
+from agent.engine.controls import Switch
 from agent.models import (
     Flow,
     Marker,
     Setting,
     Step,
-    Switch,
     Walls,
     any_label,
     role,
     text,
 )
+from flows._common import DISMISS
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/chatgpt/README.md ("Language variants"), or reconstructions (G).
@@ -73,7 +74,7 @@ FLOW = Flow(
                 says=(
                     "ChatGPT shows 'Log in': the saved session is signed out, and the switch a "
                     "signed-out page shows belongs to this browser, not to your account. "
-                    "Sign in again: optout login chatgpt"
+                    "Sign in again: {login}"
                 ),
             ),
             Marker(kind="challenge", shows=(text(r"^Verify you are human"),)),  # G: Cloudflare
@@ -128,5 +129,6 @@ FLOW = Flow(
         close=(role("button", any_label(LABELS["done"])),),
     ),
     save_request=SAVE_REQUEST,
+    dismiss=DISMISS,
     languages=("en", "de", "fr"),
 )

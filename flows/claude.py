@@ -1,22 +1,23 @@
 """Claude (Anthropic): "Help improve Claude".
 
-Facts from ../shared/reference/platforms.md, marked V (seen in a primary source), C (secondary
+Facts from docs/platforms.md, marked V (seen in a primary source), C (secondary
 sources agree) or G (a guess); the guesses are the constants at the top, so that a recording
 from a real account can correct them in one place (and `fixtures/claude/` with them).
 """
 
+from agent.engine.controls import Switch
 from agent.models import (
     Flow,
     Marker,
     Setting,
     Step,
-    Switch,
     Walls,
     any_label,
     link_to,
     role,
     text,
 )
+from flows._common import DISMISS
 
 # What each element is called, per UI language: en C (press since Aug 2025) unless marked; de and
 # fr from the sources in fixtures/claude/README.md ("Language variants"), or reconstructions.
@@ -109,5 +110,6 @@ FLOW = Flow(
     # switch where the setting sits" to fall back on.
     control=Switch(find=(role("switch", SWITCH), role("checkbox", SWITCH))),
     save_request=SAVE_REQUEST,
+    dismiss=DISMISS,
     languages=("en", "de", "fr"),
 )

@@ -1,6 +1,6 @@
 """Gemini (Google): "Keep Activity", formerly "Gemini Apps Activity".
 
-Facts from ../shared/reference/platforms.md, marked V (seen in a primary source), C (secondary
+Facts from docs/platforms.md, marked V (seen in a primary source), C (secondary
 sources agree) or G (a guess); the guesses are the constants at the top, so that a recording
 from a real account can correct them in one place (and `fixtures/gemini/` with them).
 
@@ -8,7 +8,9 @@ There is no switch: the page offers "Turn off" while the setting is on and "Turn
 is off. "Turn off" asks "Turn off" or "Turn off and delete activity" (C), then a confirmation.
 """
 
-from agent.models import Buttons, Choice, Flow, Setting, Step, Walls, any_label, role, text
+from agent.engine.controls import Buttons
+from agent.models import Choice, Flow, Setting, Step, Walls, any_label, role, text
+from flows._common import DISMISS
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/gemini/README.md ("Language variants"), or reconstructions (G). The German sources
@@ -141,5 +143,6 @@ FLOW = Flow(
         ),
     ),
     save_request=SAVE_REQUEST,
+    dismiss=DISMISS,
     languages=("en", "de", "fr"),
 )

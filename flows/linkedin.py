@@ -1,29 +1,30 @@
 """LinkedIn: "Data for Generative AI Improvement".
 
-Facts from ../shared/reference/platforms.md, marked V (seen in a real capture), C (secondary
+Facts from docs/platforms.md, marked V (seen in a real capture), C (secondary
 sources agree) or G (a guess). The guesses are the constants below, so that a recording from a
 real account can correct them in one place (and `fixtures/linkedin/` with them).
 """
 
+from agent.engine.controls import Switch
 from agent.models import (
     Flow,
     Locate,
     Setting,
     Step,
-    Switch,
     Walls,
     any_label,
     css,
     link_to,
     role,
 )
+from flows._common import DISMISS
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
 SETTINGS_PATH = "/mypreferences/d/"  # V: redirects to categories/account
 PRIVACY_PATH = "/mypreferences/d/categories/privacy"  # V
 FIRST_ROW_PATH = "/mypreferences/d/settings/manage-data-and-activity"  # G
 
-# What each element is called, per UI language. en: V (screenshots in shared/reference/linkedin/);
+# What each element is called, per UI language. en: V (screenshots in docs/reference/linkedin/);
 # de and fr: see fixtures/linkedin/README.md for the public source of each, or "reconstruction".
 # Labels are tried first; links are also found by where they lead and the switch by where it
 # sits, so an unknown language still gets there (but never by guessing between two switches).
@@ -108,7 +109,7 @@ FLOW = Flow(
         help_url="https://www.linkedin.com/help/linkedin/answer/a6278444",
     ),
     direct=SETTING_PATH,
-    # The way a person clicks there (V, screenshots in shared/reference/linkedin/).
+    # The way a person clicks there (V, screenshots in docs/reference/linkedin/).
     click_path=(
         Step(description="Open the LinkedIn feed", goto="/feed/", ready=ME),
         Step(
@@ -136,5 +137,6 @@ FLOW = Flow(
     ),
     control=Switch(find=CONTROL),
     save_request=SAVE_REQUEST,
+    dismiss=DISMISS,
     languages=LANGUAGES,
 )

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BARE = """
 import sys
 from playwright.sync_api import sync_playwright
-from agent.browser import QUIET_FLAGS, find_browser
+from agent.engine.browser import QUIET_FLAGS, find_browser
 url, li_at, jsessionid = sys.argv[1:4]
 host = url.split("//")[1].split(":")[0]
 with sync_playwright() as p:
@@ -64,7 +64,7 @@ def main() -> None:
     )
     os.environ.update(env)
     from agent.replay import ReplayServer
-    from agent.vault import Vault
+    from agent.store.vault import Vault
 
     optout = str(ROOT / ".venv" / "bin" / "optout")
     with ReplayServer("linkedin") as server:

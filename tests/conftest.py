@@ -1,20 +1,24 @@
-"""Shared fixtures: a private OPTOUT_HOME, an in-memory keyring, a replay server of LinkedIn's
-reconstructed pages, and `optout(...)`, which runs the CLI in this process as a user would."""
+"""Shared fixtures: a private OPTOUT_HOME, an in-memory keyring, `replay(...)` (a signed-in replay
+server of any platform, with faults), and `optout(...)`, which runs the CLI in this process as a
+user would."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
 
+import flows
 from agent.cli import main
-from agent.memory_keyring import MemoryKeyring
 from agent.replay import ReplayServer
-from agent.vault import Vault
+from agent.store.memory_keyring import MemoryKeyring
+from agent.store.vault import Vault
 
 
 @dataclass
@@ -57,17 +61,38 @@ def vault(home: Path) -> Vault:
     return Vault(home)
 
 
-@pytest.fixture
-def linkedin() -> Iterator[ReplayServer]:
-    with ReplayServer("linkedin", slow_ms=300) as server:
-        yield server
+Replay = Callable[..., ReplayServer]
 
 
 @pytest.fixture
-def signed_in(linkedin: ReplayServer, vault: Vault) -> ReplayServer:
-    """The replay server, with a saved LinkedIn session for account 'default'."""
-    vault.save("linkedin", "default", linkedin.make_session("linkedin.com"))
-    return linkedin
+def replay(vault: Vault) -> Iterator[Replay]:
+    """`replay(platform, *faults, account="default", signed_in=True)`: a running replay server of
+    the platform's reconstructed pages with those faults, and (unless `signed_in=False`) a saved
+    session for that account that points at it."""
+    with ExitStack() as stack:
+
+        def serve(
+            platform: str, *faults: str, account: str = "default", signed_in: bool = True
+        ) -> ReplayServer:
+            server = stack.enter_context(ReplayServer(platform, faults=set(faults), slow_ms=300))
+            if signed_in:
+                session = server.make_session(flows.load(platform).cookie_domain)
+                vault.save(platform, account, session)
+            return server
+
+        yield serve
+
+
+@pytest.fixture
+def linkedin(replay: Replay) -> ReplayServer:
+    """LinkedIn's replay, with no session saved."""
+    return replay("linkedin", signed_in=False)
+
+
+@pytest.fixture
+def signed_in(replay: Replay) -> ReplayServer:
+    """LinkedIn's replay, with a saved session for account 'default'."""
+    return replay("linkedin")
 
 
 @pytest.fixture
@@ -77,5 +102,69 @@ def optout(capsys: pytest.CaptureFixture[str], home: Path):
         code = main(list(args))
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
+
+    return run
+
+
+class Chromium:
+    """One headless browser for the whole session, on an event loop of its own, for the unit
+    tier: each test gets a fresh context and a page made with `page.set_content(...)`."""
+
+    def __init__(self) -> None:
+        import asyncio
+        import threading
+
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+
+    def run(self, coroutine: Any, timeout: float = 60) -> Any:
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    async def start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        from agent.engine.browser import launch
+
+        self.playwright = await async_playwright().start()
+        self.browser = await launch(self.playwright, headed=False)
+
+    async def stop(self) -> None:
+        await self.browser.close()
+        await self.playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Chromium]:
+    browser = Chromium()
+    browser.run(browser.start())
+    yield browser
+    browser.run(browser.stop())
+    browser.loop.call_soon_threadsafe(browser.loop.stop)
+
+
+@pytest.fixture
+def on_page(chromium: Chromium) -> Callable[..., Any]:
+    """`on_page(html, check, url=...)`: run `await check(page)` on a fresh page showing `html`
+    (served at `url`, so that the page has an address), and return what it returns."""
+
+    def run(html: str, check: Callable[[Any], Any], url: str = "https://example.test/page") -> Any:
+        async def go() -> Any:
+            context = await chromium.browser.new_context()
+            context.set_default_timeout(5000)
+
+            async def serve(route: Any) -> None:
+                await route.fulfill(body=html, content_type="text/html")
+
+            await context.route("https://example.test/**", serve)
+            page = await context.new_page()
+            try:
+                await page.goto(url)
+                return await check(page)
+            finally:
+                await context.close()
+
+        return chromium.run(go())
 
     return run

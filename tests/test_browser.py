@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agent import browser
+from agent.engine import browser
 from agent.errors import BadInput, PersonMustAct
 
 

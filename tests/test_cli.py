@@ -161,12 +161,12 @@ def test_a_real_process_never_shows_a_traceback(argv: list[str], code: int, home
 def test_a_bug_in_a_command_is_exit_1_with_the_log(
     optout, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import agent.cli
+    import agent.cli.commands
 
     def broken(args: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(agent.cli.COMMANDS, "platforms", broken)
+    monkeypatch.setitem(agent.cli.commands.COMMANDS, "platforms", broken)
     run = optout("platforms")
     assert run.code == 1
     log = home / "logs" / "optout.log"

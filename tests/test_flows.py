@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import flows
+from agent.engine.plan import plan
 from agent.models import Flow
-from agent.plan import plan
 
 ALL = flows.names()
 

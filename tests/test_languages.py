@@ -3,17 +3,17 @@ switch by where it sits, and never a guess between two switches."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
 import flows
 from agent import log
-from agent.models import Locate, Step, Switch
+from agent.api import run
+from agent.engine.controls import Switch
+from agent.models import Locate, Options, Step, Target
 from agent.replay import ReplayServer
-from agent.runner import Options, Runner, Target
-from agent.vault import Vault
+from tests.conftest import Replay
 
 SETTING = "data-for-ai-improvement"
 
@@ -66,7 +66,7 @@ def _without_labels(ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
 
 
 def test_links_by_where_they_lead_and_the_switch_by_where_it_sits(
-    signed_in: ReplayServer, home: Path, vault: Vault
+    signed_in: ReplayServer, home: Path
 ) -> None:
     """The LinkedIn flow with every label taken out still gets there: this is what a page in a
     language the flow does not know leaves it with."""
@@ -88,7 +88,7 @@ def test_links_by_where_they_lead_and_the_switch_by_where_it_sits(
         }
     )
     target = Target(flow=unlabelled, origin=signed_in.url)
-    [result] = asyncio.run(Runner(vault, Options(home=home, timeout=5)).run([target], "apply"))
+    [result] = run([target], "apply", Options(home=home, timeout=5))
     assert result.error is None, result.error
     assert (result.state_before, result.state, result.changed) == ("on", "off", True)
     assert signed_in.settings[SETTING] is False
@@ -104,21 +104,20 @@ def test_platforms_and_plan_list_the_known_languages(optout) -> None:
 @pytest.mark.parametrize("lang", ["de", "fr"])
 @pytest.mark.parametrize("name", ["chatgpt", "claude", "gemini"])
 def test_the_other_platforms_in_german_and_french(
-    optout, vault: Vault, name: str, lang: str
+    optout, replay: Replay, name: str, lang: str
 ) -> None:
     flow = flows.load(name)
     assert lang in flow.languages
     faults = {f"lang_{lang}"} | ({"route_renamed"} if name != "chatgpt" else set())
-    with ReplayServer(name, faults=faults, slow_ms=300) as server:
-        vault.save(name, "default", server.make_session(flow.cookie_domain))
-        dry = optout("apply", name, "--dry-run", "--base-url", server.url, "--json")
-        assert dry.code == 0, dry.err
-        assert (dry.json[0]["state"], dry.json[0]["language"]) == ("on", lang)
-        assert server.writes == []
-        applied = optout("apply", name, "--base-url", server.url, "--json")
-        assert applied.code == 0, applied.err
-        assert (applied.json[0]["changed"], applied.json[0]["language"]) == (True, lang)
-        assert len(server.writes) == 1 and server.settings[flow.setting.id] is False
+    server = replay(name, *faults)
+    dry = optout("apply", name, "--dry-run", "--base-url", server.url, "--json")
+    assert dry.code == 0, dry.err
+    assert (dry.json[0]["state"], dry.json[0]["language"]) == ("on", lang)
+    assert server.writes == []
+    applied = optout("apply", name, "--base-url", server.url, "--json")
+    assert applied.code == 0, applied.err
+    assert (applied.json[0]["changed"], applied.json[0]["language"]) == (True, lang)
+    assert len(server.writes) == 1 and server.settings[flow.setting.id] is False
 
 
 def test_the_switch_state_counts_never_the_text_beside_it(optout, signed_in: ReplayServer) -> None:

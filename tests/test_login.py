@@ -10,7 +10,7 @@ import pytest
 
 import flows
 from agent.replay import ReplayServer
-from agent.vault import Vault
+from agent.store.vault import Vault
 
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)"

@@ -1,25 +1,20 @@
-"""The same contract on every platform with a replay: status, apply, dry run, and each error
-path, with its exit code, against real headless Chromium."""
+"""The same contract on every platform in the registry: status, apply, dry run, and each error
+path, with its exit code, against real headless Chromium and the replay server's own record."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 import flows
 from agent.replay import ReplayServer
-from agent.vault import Vault
-
-PLATFORMS = ["chatgpt", "claude", "gemini"]  # LinkedIn's own tests are in test_linkedin.py
+from tests.conftest import Replay
 
 
-@pytest.fixture(params=PLATFORMS)
-def site(request: pytest.FixtureRequest, vault: Vault) -> Iterator[tuple[str, ReplayServer]]:
-    name = request.param
-    with ReplayServer(name, slow_ms=300) as server:
-        vault.save(name, "default", server.make_session(flows.load(name).cookie_domain))
-        yield name, server
+@pytest.fixture(params=flows.names())
+def site(request: pytest.FixtureRequest, replay: Replay) -> tuple[str, ReplayServer]:
+    return request.param, replay(request.param)
 
 
 def setting_of(name: str) -> str:
@@ -30,68 +25,81 @@ def writes_to_setting(name: str, server: ReplayServer) -> list:
     return [w for w in server.writes if w.path.endswith("/" + setting_of(name))]
 
 
-def test_status_reads_on_then_off(optout, site) -> None:
+def test_status_reads_on_then_off_and_changes_nothing(optout, site) -> None:
     name, server = site
     run = optout("status", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert (run.json[0]["state"], run.json[0]["platform"]) == ("on", name)
+    [result] = run.json
+    assert (result["platform"], result["account"]) == (name, "default")
+    assert (result["setting"], result["action"]) == (setting_of(name), "status")
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+    assert result["error"] is None
+    assert Path(result["evidence"][0]).read_bytes().startswith(b"\x89PNG")
     server.settings[setting_of(name)] = False
-    run = optout("status", name, "--base-url", server.url, "--json")
-    assert run.code == 0 and run.json[0]["state"] == "off"
+    run = optout("status", name, "--base-url", server.url)
+    assert run.code == 0
+    assert run.out.startswith(f"{name} (default): OFF. Already off; nothing was changed.")
     assert server.writes == []
 
 
-def test_apply_switches_off_once_and_verifies(optout, site) -> None:
+def test_apply_switches_off_once_and_a_fresh_load_proves_it(optout, site) -> None:
     name, server = site
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert (run.json[0]["state_before"], run.json[0]["state"], run.json[0]["changed"]) == (
-        "on",
-        "off",
-        True,
-    )
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "off", True)
     assert server.settings[setting_of(name)] is False
     [write] = writes_to_setting(name, server)
-    assert write.status == 200 and write.body["value"] is False
+    assert write.status == 200 and write.body["value"] is False  # any CSRF check passed
+    assert "Switched off" not in run.out  # --json prints only JSON
+    assert Path(result["evidence"][0]).is_file()
     again = optout("apply", name, "--base-url", server.url)
-    assert again.code == 0 and "Already off" in again.out
+    assert again.code == 0 and "Already off; nothing was changed." in again.out
     assert len(server.writes) == 1
 
 
-def test_dry_run_writes_nothing(optout, site) -> None:
+def test_dry_run_finds_the_control_and_writes_nothing(optout, site) -> None:
     name, server = site
     run = optout("apply", name, "--dry-run", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert (run.json[0]["action"], run.json[0]["state"]) == ("dry-run", "on")
+    [result] = run.json
+    assert (result["action"], result["state"], result["changed"]) == ("dry-run", "on", False)
+    human = optout("apply", name, "--dry-run", "--base-url", server.url)
+    assert "Dry run: would have switched it off; nothing was clicked." in human.out
     assert server.writes == [] and server.settings[setting_of(name)] is True
 
 
-def test_signed_out_is_exit_4(optout, site) -> None:
+def test_signed_out_is_exit_4_and_asks_to_log_in(optout, site) -> None:
     name, server = site
     server.add_fault("signed_out")
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 4
-    assert run.json[0]["error"]["kind"] == "auth_required"
-    assert f"optout login {name}" in run.json[0]["error"]["message"]
-    assert server.writes == []
+    [result] = run.json
+    assert result["error"]["kind"] == "auth_required"
+    assert f"optout login {name}" in result["error"]["message"]
+    assert result["state"] == "unknown" and server.writes == []
 
 
-def test_security_check_is_exit_4(optout, site) -> None:
+def test_security_check_is_left_to_the_person(optout, site) -> None:
     name, server = site
     server.add_fault("challenge")
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 4 and run.json[0]["error"]["kind"] == "challenge"
+    human = optout("apply", name, "--base-url", server.url)
+    assert "security check" in human.out and "never answers" in human.out
     assert server.writes == []
 
 
-def test_control_missing_is_exit_5(optout, site) -> None:
+def test_control_missing_is_exit_5_with_evidence(optout, site) -> None:
     name, server = site
     server.add_fault("control_missing")
     run = optout("apply", name, "--base-url", server.url, "--timeout", "2", "--json")
     assert run.code == 5, run.json
     [result] = run.json
     assert result["error"]["kind"] == "site_changed" and result["error"]["step"]
-    assert [p.rsplit(".", 1)[1] for p in result["evidence"]] == ["png", "html"]
+    png, html = result["evidence"]
+    assert Path(png).read_bytes().startswith(b"\x89PNG")
+    assert Path(html).suffix == ".html" and "<script" not in Path(html).read_text().lower()
     assert server.writes == []
 
 
@@ -101,7 +109,11 @@ def test_change_that_does_not_hold_is_exit_6(optout, site, fault: str) -> None:
     server.add_fault(fault)
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 6, run.json
-    assert (run.json[0]["state"], run.json[0]["error"]["kind"]) == ("on", "verify_failed")
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+    assert result["error"]["kind"] == "verify_failed"
+    assert "still shows the switch ON after a fresh load" in result["error"]["message"]
+    assert len(writes_to_setting(name, server)) == 1
 
 
 def test_renamed_route_still_gets_there(optout, site) -> None:
@@ -110,3 +122,5 @@ def test_renamed_route_still_gets_there(optout, site) -> None:
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
     assert run.json[0]["changed"] is True and server.settings[setting_of(name)] is False
+    [write] = writes_to_setting(name, server)
+    assert write.body["value"] is False

@@ -4,55 +4,39 @@ off; and `--all` across every platform with one of them failing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import ExitStack
-
 import pytest
 
 import flows
-from agent.replay import ReplayServer
-from agent.vault import Vault
-
-
-def serve(name: str, vault: Vault, *faults: str) -> ReplayServer:
-    server = ReplayServer(name, faults=set(faults), slow_ms=300).start()
-    vault.save(name, "default", server.make_session(flows.load(name).cookie_domain))
-    return server
-
-
-@pytest.fixture
-def servers() -> Iterator[ExitStack]:
-    with ExitStack() as stack:
-        yield stack
+from tests.conftest import Replay
 
 
 def test_chatgpt_signed_out_page_is_not_mistaken_for_the_account(
-    optout, vault: Vault, servers
+    optout, replay: Replay
 ) -> None:
-    server = servers.enter_context(serve("chatgpt", vault, "signed_out"))
+    server = replay("chatgpt", "signed_out")
     run = optout("apply", "chatgpt", "--base-url", server.url, "--json")
     assert run.code == 4
     assert "belongs to this browser, not to your account" in run.json[0]["error"]["message"]
     assert server.writes == []
 
 
-def test_chatgpt_inline_switch_works_too(optout, vault: Vault, servers) -> None:
-    server = servers.enter_context(serve("chatgpt", vault, "inline_switch"))
+def test_chatgpt_inline_switch_works_too(optout, replay: Replay) -> None:
+    server = replay("chatgpt", "inline_switch")
     run = optout("apply", "chatgpt", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
     assert run.json[0]["changed"] is True and server.settings["improve-model"] is False
 
 
-def test_chatgpt_older_hash_route_is_tried_before_clicking(optout, vault: Vault, servers) -> None:
-    server = servers.enter_context(serve("chatgpt", vault, "route_renamed"))
+def test_chatgpt_older_hash_route_is_tried_before_clicking(optout, replay: Replay) -> None:
+    server = replay("chatgpt", "route_renamed")
     run = optout("status", "chatgpt", "--base-url", server.url, "--json")
     assert run.code == 0 and run.json[0]["state"] == "on"
     assert run.logged("open the setting's page") and not run.logged("the way a person clicks")
 
 
 @pytest.mark.parametrize("action", [["apply"], ["apply", "--dry-run"], ["status"]])
-def test_claude_terms_are_never_accepted(optout, vault: Vault, servers, action: list[str]) -> None:
-    server = servers.enter_context(serve("claude", vault, "terms_popup"))
+def test_claude_terms_are_never_accepted(optout, replay: Replay, action: list[str]) -> None:
+    server = replay("claude", "terms_popup")
     run = optout(*action, "claude", "--base-url", server.url, "--json")
     assert run.code == 4
     [result] = run.json
@@ -63,8 +47,8 @@ def test_claude_terms_are_never_accepted(optout, vault: Vault, servers, action: 
     assert server.settings["help-improve-claude"] is True
 
 
-def test_claude_relabelled_switch_is_still_found(optout, vault: Vault, servers) -> None:
-    server = servers.enter_context(serve("claude", vault, "label_renamed"))
+def test_claude_relabelled_switch_is_still_found(optout, replay: Replay) -> None:
+    server = replay("claude", "label_renamed")
     run = optout("apply", "claude", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
     assert [w.path for w in server.writes] == ["/api/account/settings/help-improve-claude"]
@@ -78,9 +62,9 @@ def test_claude_relabelled_switch_is_still_found(optout, vault: Vault, servers) 
     ],
 )
 def test_gemini_keeps_history_unless_asked(
-    optout, vault: Vault, servers, flags: list[str], body: dict
+    optout, replay: Replay, flags: list[str], body: dict
 ) -> None:
-    server = servers.enter_context(serve("gemini", vault))
+    server = replay("gemini")
     run = optout("apply", "gemini", *flags, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
     [write] = server.writes
@@ -98,22 +82,22 @@ def test_gemini_plan_says_which_choice(optout) -> None:
     assert 'Choose "Turn off and delete activity"' in deleted and "(chosen)" in deleted
 
 
-def test_gemini_old_name_and_admin_managed(optout, vault: Vault, servers) -> None:
-    renamed = servers.enter_context(serve("gemini", vault, "label_renamed"))
+def test_gemini_old_name_and_admin_managed(optout, replay: Replay) -> None:
+    renamed = replay("gemini", "label_renamed")
     run = optout("status", "gemini", "--base-url", renamed.url, "--json")
     assert run.code == 0 and run.json[0]["state"] == "on"
-    managed = servers.enter_context(serve("gemini", vault, "setting_absent"))
+    managed = replay("gemini", "setting_absent")
     run = optout("apply", "gemini", "--base-url", managed.url, "--json")
     assert run.code == 0, run.err
     assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
     assert managed.writes == []
 
 
-def test_all_platforms_at_once_one_failing(optout, vault: Vault, servers) -> None:
+def test_all_platforms_at_once_one_failing(optout, replay: Replay) -> None:
     urls = {}
     for name in flows.names():
         faults = ("signed_out",) if name == "claude" else ()
-        urls[name] = servers.enter_context(serve(name, vault, *faults)).url
+        urls[name] = replay(name, *faults).url
     base = [arg for name, url in urls.items() for arg in ("--base-url", f"{name}={url}")]
     run = optout("apply", "--all", *base)
     assert run.code == 4

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 from agent import log
-from agent.evidence import sanitize_html
 from agent.replay import ReplayServer
-from agent.vault import Vault
+from agent.store.evidence import sanitize_html
+from agent.store.vault import Vault
 
 
 def every_file(home: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from keyring.backends import fail
 
 from agent.errors import AuthRequired
 from agent.models import Cookie, StorageState
-from agent.vault import KEYRING_SERVICE, KEYRING_USER, Vault
+from agent.store.vault import KEYRING_SERVICE, KEYRING_USER, Vault
 
 LI_AT = "AQEDATESTSECRETli_at0123456789"
 

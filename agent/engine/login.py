@@ -11,10 +11,9 @@ from urllib.parse import urlsplit
 
 from agent import log
 from agent.errors import PersonMustAct
-from agent.models import StorageState
-from agent.runner import Target
-from agent.sessions import platform_session, retarget
-from agent.vault import Vault
+from agent.models import StorageState, Target
+from agent.store.sessions import platform_session, retarget
+from agent.store.vault import Vault
 
 
 def _member_page(target: Target, url: str) -> bool:
@@ -34,7 +33,7 @@ async def login(target: Target, vault: Vault, *, timeout: float) -> Path:
     from playwright.async_api import TimeoutError as PlaywrightTimeout
     from playwright.async_api import async_playwright
 
-    from agent.browser import launch
+    from agent.engine.browser import launch
 
     flow = target.flow
     deadline = time.monotonic() + timeout
@@ -75,4 +74,5 @@ async def login(target: Target, vault: Vault, *, timeout: float) -> Path:
     log.redact_values([c.value for c in state.cookies])
     if target.origin:
         state = retarget(state, urlsplit(target.site).hostname or "", flow.origin)
-    return vault.save(flow.id, target.account, platform_session(flow, state, "the browser"))
+    session = platform_session(flow, state, "the browser", target.account)
+    return vault.save(flow.id, target.account, session)

@@ -4,11 +4,14 @@ Never used for a person's real sessions (they would be unreadable by the next ru
 from __future__ import annotations
 
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        return 1
 
     def __init__(self) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from agent.errors import BadInput
+from agent.errors import BadInput, login_command
 from agent.models import Flow, StorageState
 
 
@@ -40,20 +40,23 @@ def read_storage_state(path: Path) -> StorageState:
         ) from None
 
 
-def platform_session(flow: Flow, state: StorageState, source: str) -> StorageState:
+def platform_session(
+    flow: Flow, state: StorageState, source: str, account: str = "default"
+) -> StorageState:
     """Only the platform's own cookies and origins, checked to hold a live session cookie."""
+    login = login_command(flow.id, account)
     cookies = [c for c in state.cookies if c.belongs_to(flow.cookie_domain)]
     wanted = " or ".join(flow.session_cookies)
     live = [c for c in cookies if c.name in flow.session_cookies and c.value]
     if not live:
         raise BadInput(
             f"{source} holds no {flow.name} session cookie ({wanted} on {flow.cookie_domain}). "
-            f"Save the storage state while signed in to {flow.name}, or run: optout login {flow.id}"
+            f"Save the storage state while signed in to {flow.name}, or run: {login}"
         )
     now = time.time()
     if all(0 < c.expires < now for c in live):
         raise BadInput(
-            f"The {flow.name} session in {source} has expired. Sign in again: optout login {flow.id}"
+            f"The {flow.name} session in {source} has expired. Sign in again: {login}"
         )
     host = urlsplit(flow.origin).hostname or ""
     origins = [o for o in state.origins if (urlsplit(o.origin).hostname or "") == host]

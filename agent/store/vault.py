@@ -16,10 +16,10 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agent.accounts import check_account
-from agent.errors import AuthRequired, PersonMustAct
-from agent.files import write_private
+from agent.errors import AuthRequired, PersonMustAct, login_command
 from agent.models import StorageState
+from agent.store.accounts import check_account
+from agent.store.files import write_private
 
 KEYRING_SERVICE = "optout"
 KEYRING_USER = "session-vault-key"
@@ -116,7 +116,7 @@ class Vault:
         except InvalidTag:
             raise AuthRequired(
                 f"The saved {platform} session ({account}) cannot be decrypted with the key in "
-                f"your keyring. Sign in again: optout login {platform} --account {account}"
+                f"your keyring. Sign in again: {login_command(platform, account)}"
             ) from None
         return StorageState.model_validate(json.loads(plain))
 

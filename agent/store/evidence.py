@@ -8,14 +8,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.files import write_private
 from agent.log import REDACTED, scrub
+from agent.store.files import write_private
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
 _STRIP = [
-    # Scripts and embedded data blobs (LinkedIn ships page data in <code> elements).
+    # Scripts and embedded data blobs (some sites ship page data in hidden <code> elements).
     re.compile(r"<script\b.*?</script\s*>", re.I | re.S),
     re.compile(r"<code\b.*?</code\s*>", re.I | re.S),
     re.compile(r"<template\b.*?</template\s*>", re.I | re.S),

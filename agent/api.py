@@ -1,0 +1,152 @@
+"""The library entry point: one call runs an action on a selection of platforms and accounts.
+
+The CLI, the demo and the tests call it, and so can any program (a job queue worker, a
+scheduler): it never prints and never exits. What stops a whole run before any target starts
+(bad input, no browser, no saved session under `--all`) is raised as an `OptoutError`, whose
+`exit_code` says what it means; everything that happens to one target is in that target's
+`Result`, and one target's failure never touches another's.
+
+    from agent.api import Selection, run
+    from agent.models import Options
+
+    results = run(Selection(platforms=(name,)), "status", Options(home=path))
+    worst = max(r.exit_code for r in results)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from agent.errors import AuthRequired, BadInput, OptoutError, PersonMustAct, login_command
+
+if TYPE_CHECKING:
+    from agent.models import Action, Flow, Options, Result, StorageState, Target
+    from agent.store.vault import Vault
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which platforms and accounts: named platforms, or `every` saved session (`--all`).
+    `account` picks one account (default "default"; with `every`, only that account's
+    sessions); `origins` maps a platform to a local server that replaces its real origin."""
+
+    platforms: tuple[str, ...] = ()
+    every: bool = False
+    account: str | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def check(self) -> None:
+        """Raise BadInput for a selection that names nothing, or something unknown."""
+        from agent.store.accounts import check_account
+
+        if self.every and self.platforms:
+            raise BadInput("Name platforms or use --all, not both.")
+        if not self.every and not self.platforms:
+            raise BadInput("Name a platform or use --all.")
+        for name in (*self.platforms, *self.origins):
+            known_platform(name)
+        if self.account is not None:
+            check_account(self.account)
+
+    def targets(self, vault: Vault) -> list[Target]:
+        import flows
+        from agent.models import Target
+
+        self.check()
+        if self.every:
+            pairs = [(s.platform, s.account) for s in vault.sessions()]
+            if self.account is not None:
+                pairs = [(p, a) for p, a in pairs if a == self.account]
+            if not pairs:
+                whose = f" for account '{self.account}'" if self.account else ""
+                raise PersonMustAct(
+                    f"No saved sessions{whose}. Sign in first: optout login PLATFORM"
+                )
+        else:
+            pairs = [(p, self.account or "default") for p in self.platforms]
+        return [
+            Target(flow=flows.load(p), account=a, origin=self.origins.get(p)) for p, a in pairs
+        ]
+
+
+def known_platform(name: str) -> str:
+    """A platform id, checked without importing any flow."""
+    import flows
+
+    if name not in flows.names():
+        raise BadInput(
+            f"Unknown platform {name!r}. Known: {', '.join(flows.names())} (see: optout platforms)."
+        )
+    return name
+
+
+def check_choices(choices: frozenset[str], selected: list[Flow]) -> None:
+    """Each choice (`--delete-activity`) must be one that a selected platform offers."""
+    for choice in sorted(choices):
+        if not any(choice in flow.choice_ids for flow in selected):
+            import flows
+
+            offered = [f.name for f in map(flows.load, flows.names()) if choice in f.choice_ids]
+            names = ", ".join(sorted({f.name for f in selected}))
+            raise BadInput(
+                f"--{choice} is not an option of {names}"
+                + (f"; only {', '.join(offered)} offers it." if offered else ".")
+            )
+
+
+def load_session(vault: Vault, target: Target) -> StorageState | OptoutError:
+    """A target's saved session, pointed at its origin; or why it has none. A keyring that
+    cannot be used is not one target's problem: it stops the run."""
+    from agent import log
+    from agent.store.sessions import retarget
+
+    try:
+        state = vault.load(target.flow.id, target.account)
+    except AuthRequired as e:
+        return e
+    if state is None:
+        return AuthRequired(
+            f"No saved {target.flow.name} session for account '{target.account}'. "
+            f"Sign in first: {login_command(target.flow.id, target.account)}"
+        )
+    log.redact_values([c.value for c in state.cookies])
+    if target.origin:
+        state = retarget(state, target.flow.cookie_domain, target.origin)
+    return state
+
+
+async def run_async(
+    selection: Selection | Sequence[Target], action: Action, options: Options
+) -> list[Result]:
+    """`run`, for callers that already have an event loop."""
+    from agent.engine.browser import browser_beside
+    from agent.engine.runner import run_targets
+
+    if isinstance(selection, Selection):
+        selection.check()
+
+    def prepare() -> tuple[list[Target], list[StorageState | OptoutError]]:
+        # Runs while the browser starts: the engine's imports and decrypting the sessions.
+        from agent.store.vault import Vault
+
+        vault = Vault(options.home)
+        targets = (
+            selection.targets(vault) if isinstance(selection, Selection) else list(selection)
+        )
+        check_choices(options.choices, [t.flow for t in targets])
+        return targets, [load_session(vault, t) for t in targets]
+
+    async with browser_beside(prepare, headed=options.headed) as (browser, (targets, sessions)):
+        return await run_targets(browser, targets, sessions, action, options)
+
+
+def run(
+    selection: Selection | Sequence[Target], action: Action, options: Options
+) -> list[Result]:
+    """Run `action` ("status", "dry-run" or "apply") on every selected target, concurrently
+    in one browser; one result per platform and account, in the selection's order. A program
+    that builds its own targets (a flow under test) passes them instead of a `Selection`."""
+    return asyncio.run(run_async(selection, action, options))

@@ -1,0 +1,43 @@
+"""The command line: parse, call the engine, render, map errors to exit codes.
+
+Payload (results, tables, JSON) goes to stdout; progress and errors go to stderr. Imports are
+lazy so that `optout --help` answers at once. The work itself is in `agent.api`, which tests and
+other programs call directly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from agent.errors import BadInput, ExitCode, OptoutError
+
+
+def main(argv: list[str] | None = None) -> int:
+    from agent.cli.parser import parse
+
+    try:
+        args = parse(argv)
+    except SystemExit as e:  # argparse: --help (0) or a usage error (2), already printed
+        return int(e.code or 0)
+    from agent import log
+    from agent.cli.commands import COMMANDS
+
+    log.configure(verbose=args.verbose)
+    try:
+        if args.timeout <= 0:  # every command waits on pages with it
+            raise BadInput(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
+        return int(COMMANDS[args.command](args))
+    except OptoutError as e:
+        print(f"optout: {e.message}", file=sys.stderr)
+        return int(e.exit_code)
+    except KeyboardInterrupt:
+        print("optout: interrupted; nothing was saved.", file=sys.stderr)
+        return 130
+    except Exception as e:
+        from agent.store.files import home
+
+        path = log.record_bug(e, home())
+        if args.verbose:
+            log.get().exception("internal error")
+        print(f"optout: {log.bug_message(e, f'in `{args.command}`', path)}", file=sys.stderr)
+        return int(ExitCode.INTERNAL)

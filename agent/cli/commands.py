@@ -1,0 +1,218 @@
+"""One function per command: parse what is left of the arguments, call the engine, render.
+Each returns an exit status; errors are raised as `OptoutError` and mapped by `main`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from agent.errors import BadInput, ExitCode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from agent.api import Selection
+    from agent.models import Action, Flow, Options, Target
+    from agent.store.vault import Vault
+
+
+# From arguments to the engine's terms ------------------------------------------------------------
+
+
+def flow_of(name: str) -> Flow:
+    import flows
+    from agent.api import known_platform
+
+    return flows.load(known_platform(name))
+
+
+def _origin(value: str, raw: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (
+        not parts
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+    ):
+        raise BadInput(f"Bad --base-url {raw!r}: expected http(s)://HOST[:PORT], or PLATFORM=URL.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str, str]:
+    """--base-url URL (with exactly one named platform) or --base-url PLATFORM=URL, repeatable.
+    `platforms` is None for --all: which platforms will run is not known yet."""
+    from agent.api import known_platform
+
+    origins: dict[str, str] = {}
+    for raw in args.base_url:
+        name, sep, url = raw.partition("=")
+        if not sep or "://" in name:
+            if platforms is None or len(set(platforms)) != 1:
+                raise BadInput(
+                    f"--base-url {raw!r} names no platform, so it needs exactly one; "
+                    "use --base-url PLATFORM=URL."
+                )
+            name, url = platforms[0], raw
+        origins[known_platform(name)] = _origin(url, raw)
+    return origins
+
+
+def selection(args: argparse.Namespace) -> Selection:
+    """Which platforms, accounts and origins: checked before any browser starts."""
+    import flows
+    from agent.api import Selection
+
+    if not args.all and not args.platforms:
+        raise BadInput(f"Name a platform (e.g. optout {args.command} {flows.EXAMPLE}) or use --all.")
+    chosen = Selection(
+        platforms=tuple(args.platforms),
+        every=args.all,
+        account=args.account,
+        origins=base_urls(args, None if args.all else args.platforms),
+    )
+    chosen.check()
+    return chosen
+
+
+def one_target(args: argparse.Namespace) -> Target:
+    from agent.models import Target
+    from agent.store.accounts import check_account
+
+    flow = flow_of(args.platform)
+    origin = base_urls(args, [flow.id]).get(flow.id)
+    return Target(flow=flow, account=check_account(args.account or "default"), origin=origin)
+
+
+def options(args: argparse.Namespace) -> Options:
+    from agent.models import Options
+    from agent.store.files import home
+
+    return Options(headed=args.headed, timeout=args.timeout, home=home(), choices=args.choices)
+
+
+def vault() -> Vault:
+    from agent.store.files import home
+    from agent.store.vault import Vault
+
+    return Vault(home())
+
+
+# Commands ---------------------------------------------------------------------------------------
+
+
+def cmd_platforms(args: argparse.Namespace) -> int:
+    import flows
+    from agent.cli.render import platform_json, platform_lines, print_json
+
+    loaded = [flows.load(name) for name in flows.names()]
+    if args.json:
+        print_json([platform_json(f) for f in loaded])
+    else:
+        print(*(line for f in loaded for line in platform_lines(f)), sep="\n")
+    return ExitCode.OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from agent.api import check_choices
+    from agent.cli.render import plan_lines
+    from agent.engine.plan import plan
+
+    flow = flow_of(args.platform)
+    check_choices(args.choices, [flow])
+    print(f'optout apply {flow.id}: switch off "{flow.setting.name}" on {flow.name}')
+    print(*plan_lines(plan(flow, args.choices)), sep="\n")
+    print(f"Labels known in: {', '.join(flow.languages)}")
+    for choice in flow.choices:
+        taken = "chosen" if choice.id in args.choices else "not chosen"
+        print(f"Option {choice.flag} ({taken}): {choice.description}")
+    print("What this does not cover:")
+    for line in flow.setting.does_not_cover:
+        print(f"   - {line}")
+    return ExitCode.OK
+
+
+def _run(args: argparse.Namespace, action: Action) -> int:
+    from agent.api import run
+    from agent.cli.render import describe_all, print_json
+    from agent.models import exit_code
+
+    results = run(selection(args), action, options(args))
+    if args.json:
+        print_json([r.model_dump(mode="json") for r in results])
+    else:
+        print(*describe_all(results), sep="\n")
+    return exit_code(results)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    return _run(args, "status")
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    return _run(args, "dry-run" if args.dry_run else "apply")
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from agent.engine.login import login
+
+    target = one_target(args)
+    path = asyncio.run(login(target, vault(), timeout=args.timeout))
+    print(
+        f"Signed in to {target.flow.name} ({target.account}); the session is saved, encrypted, in {path}"
+    )
+    return ExitCode.OK
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    from agent.cli.render import print_json
+    from agent.store.sessions import platform_session, read_storage_state
+
+    saved = vault()
+    if args.session_command == "list":
+        sessions = saved.sessions()
+        if args.json:
+            print_json([s.model_dump(mode="json") for s in sessions])
+        for s in [] if args.json else sessions:
+            print(f"{s.platform} ({s.account}): saved {s.saved_at:%Y-%m-%d %H:%M} UTC")
+        if not sessions and not args.json:
+            print("No saved sessions. Sign in: optout login PLATFORM", file=sys.stderr)
+        return ExitCode.OK
+    target = one_target(args)
+    flow, account = target.flow, target.account
+    if args.session_command == "import":
+        state = platform_session(flow, read_storage_state(args.file), str(args.file), account)
+        path = saved.save(flow.id, account, state)
+        print(f"Imported the {flow.name} session ({account}); saved, encrypted, in {path}")
+    elif saved.forget(flow.id, account):
+        print(f"Forgot the {flow.name} session ({account}).")
+    else:
+        print(f"No saved {flow.name} session ({account}); nothing to forget.", file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from agent.cli.demo import demo
+
+    return demo(replace(options(args), choices=frozenset()))
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "platforms": cmd_platforms,
+    "plan": cmd_plan,
+    "login": cmd_login,
+    "session": cmd_session,
+    "status": cmd_status,
+    "apply": cmd_apply,
+    "demo": cmd_demo,
+}

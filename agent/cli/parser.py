@@ -1,0 +1,113 @@
+"""The command line's grammar. Building it imports nothing heavy, so `optout --help` answers at
+once; options a platform offers (e.g. `--delete-activity`) are read from the flows only when a
+command is given one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+EXIT_CODES = """exit codes:
+  0  done: state read, or the setting is off (now or already), or not offered
+  1  a bug in optout (the message says where the log is)
+  2  bad input: unknown platform, bad option, unreadable or malformed file
+  4  a person must act: sign in, answer a security check, or set up a keyring
+  5  the site did not look as expected (evidence saved)
+  6  the change did not hold: a fresh load still shows the setting ON"""
+PLATFORM_OPTIONS = (
+    "A platform may offer options of its own (e.g. to delete history as well); "
+    "`optout platforms` lists them."
+)
+# Commands that take the options a platform offers (`Flow.choices`).
+WITH_CHOICES = frozenset({"plan", "apply"})
+
+
+def build() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--account", metavar="NAME", help="which of your accounts (default: default)"
+    )
+    common.add_argument("--headed", action="store_true", help="show the browser")
+    common.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+    common.add_argument(
+        "--base-url",
+        metavar="[PLATFORM=]URL",
+        action="append",
+        default=[],
+        help="use this origin instead of the platform's real one (e.g. a local replay server)",
+    )
+    common.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=20.0,
+        help="how long to wait for any one thing on a page (default: 20)",
+    )
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON on stdout")
+    targets = argparse.ArgumentParser(add_help=False)
+    targets.add_argument("platforms", nargs="*", metavar="PLATFORM")
+    targets.add_argument("--all", action="store_true", help="every platform with a saved session")
+
+    parser = argparse.ArgumentParser(
+        prog="optout",
+        description="Switch off 'use my data to train AI' settings, prove it, keep watching.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub.add_parser("platforms", parents=[common, as_json], help="what is supported")
+    plan = sub.add_parser(
+        "plan", parents=[common], help="the steps, without a browser", epilog=PLATFORM_OPTIONS
+    )
+    plan.add_argument("platform", metavar="PLATFORM")
+    login = sub.add_parser("login", parents=[common], help="sign in in a visible browser")
+    login.add_argument("platform", metavar="PLATFORM")
+    login.set_defaults(timeout=600.0)
+
+    session = sub.add_parser("session", help="saved sessions").add_subparsers(
+        dest="session_command", metavar="SUBCOMMAND", required=True
+    )
+    imp = session.add_parser(
+        "import", parents=[common], help="take a Playwright storage-state file"
+    )
+    imp.add_argument("platform", metavar="PLATFORM")
+    imp.add_argument("file", metavar="FILE", type=Path)
+    session.add_parser("list", parents=[common, as_json], help="the saved sessions")
+    forget = session.add_parser("forget", parents=[common], help="delete a saved session")
+    forget.add_argument("platform", metavar="PLATFORM")
+
+    sub.add_parser(
+        "status", parents=[common, targets, as_json], help="read the state, change nothing"
+    )
+    apply = sub.add_parser(
+        "apply",
+        parents=[common, targets, as_json],
+        help="switch it off",
+        epilog=PLATFORM_OPTIONS,
+    )
+    apply.add_argument("--dry-run", action="store_true", help="find the switch, click nothing")
+    sub.add_parser("demo", parents=[common], help="the whole flow against the bundled replay")
+    return parser
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line; a usage error exits (2) the way argparse does, as does --help."""
+    parser = build()
+    args, extra = parser.parse_known_args(argv)
+    args.choices = _choices(parser, args.command, extra)
+    return args
+
+
+def _choices(parser: argparse.ArgumentParser, command: str, extra: list[str]) -> frozenset[str]:
+    """The platform options given (`--delete-activity`): known to some flow, or a usage error.
+    Whether the selected platforms offer them is checked with the selection."""
+    if not extra:
+        return frozenset()
+    if command in WITH_CHOICES:
+        import flows
+
+        offered = {c.flag: c.id for f in map(flows.load, flows.names()) for c in f.choices}
+        if all(arg in offered for arg in extra):
+            return frozenset(offered[arg] for arg in extra)
+    parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -1,0 +1,61 @@
+"""A setting without a switch: the button on offer tells the state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field, field_validator
+
+from agent.engine import navigate
+from agent.engine.controls.base import ControlDriver
+from agent.models import Locate, PlanItem, Step
+
+if TYPE_CHECKING:
+    from agent.engine.plan import PlannedStep
+    from agent.engine.visit import Visit
+    from agent.models import State
+
+
+class Buttons(ControlDriver):
+    """The button on offer tells the state (one that turns it off shows it is ON, one that
+    turns it on that it is OFF), and turning it off takes a few clicks (a menu, a confirm)."""
+
+    kind: Literal["buttons"] = "buttons"
+    on_when: tuple[Locate, ...] = Field(min_length=1)
+    off_when: tuple[Locate, ...] = Field(min_length=1)
+    switch_off: tuple[Step, ...] = Field(min_length=1)
+
+    @field_validator("switch_off")
+    @classmethod
+    def _clicks(cls, steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        if any(step.goto for step in steps):
+            raise ValueError("switching off happens on the setting's page: clicks only")
+        return steps
+
+    @property
+    def shows(self) -> tuple[Locate, ...]:
+        return self.on_when + self.off_when
+
+    def plan_read(self, label: str) -> str:
+        return f'Read whether "{label}" is on, from the button it offers'
+
+    def plan_switch_off(self, choices: frozenset[str]) -> tuple[PlanItem, ...]:
+        return tuple(
+            PlanItem(description=step.description, step=step)
+            for step in self.switch_off
+            if step.taken(choices)
+        )
+
+    async def read(self, visit: Visit) -> State:
+        if await visit.appears(self.shows) is None:
+            visit.walls.check_address()
+        on = await visit.find.present(self.on_when) is not None
+        off = await visit.find.present(self.off_when) is not None
+        # Exactly one of the two buttons tells the state; both or neither tells nothing.
+        return self.state(
+            visit, ("true" if on else "false") if on != off else f"{'both' if on else 'no'} buttons"
+        )
+
+    async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
+        for planned in steps:
+            await navigate.take(visit, planned)

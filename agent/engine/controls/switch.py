@@ -1,0 +1,89 @@
+"""A switch or checkbox whose own checked state is the setting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from agent.engine.controls.base import ControlDriver
+from agent.models import Locate, PlanItem
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator
+
+    from agent.engine.plan import PlannedStep
+    from agent.engine.visit import Visit
+    from agent.models import State
+
+# The control's state: aria-checked (switches, custom checkboxes), aria-pressed (toggle
+# buttons), or a native checkbox's `checked`. When two of them disagree the state is unknown.
+READ_STATE_JS = """el => {
+  const aria = el.getAttribute('aria-checked') ?? el.getAttribute('aria-pressed');
+  const native = (el instanceof HTMLInputElement && el.type === 'checkbox') ? String(el.checked) : null;
+  if (aria !== null && native !== null && aria !== native) return 'conflict';
+  return aria ?? native;
+}"""
+
+
+class Switch(ControlDriver):
+    """A switch or checkbox whose own checked state is the setting. It may sit behind a row that
+    opens a small dialog (`reveal`), shut after the change with a button that only closes it
+    (`close`, never an accept)."""
+
+    kind: Literal["switch"] = "switch"
+    find: tuple[Locate, ...] = Field(min_length=1)
+    reveal: tuple[Locate, ...] = ()
+    close: tuple[Locate, ...] = ()
+
+    @property
+    def shows(self) -> tuple[Locate, ...]:
+        return self.find + self.reveal
+
+    def plan_read(self, label: str) -> str:
+        return f'Find the switch "{label}" and read whether it is on'
+
+    def plan_switch_off(self, choices: frozenset[str]) -> tuple[PlanItem, ...]:
+        return (PlanItem(description="switch it off, and wait until the page has saved"),)
+
+    async def locate(self, visit: Visit) -> Locator:
+        """The setting's switch, opening the row it hides behind if need be."""
+        found = await visit.appears(self.find + self.reveal)
+        if found is not None and self.reveal and await visit.find.present(self.find) is None:
+            visit.log.debug("opening the row that holds the switch")
+            await found.first.click()
+            found = await visit.appears(self.find)
+        label = visit.flow.setting.control_label
+        if found is None:
+            visit.walls.check_address()
+            raise visit.site_changed(
+                f'the page has no switch "{label}" where {visit.flow.name}\'s setting should be.'
+            )
+        count = await found.count()
+        if count > 1:
+            raise visit.site_changed(
+                f'{count} controls could be "{label}" and none is told apart by a known label; '
+                "optout does not guess which one to click."
+            )
+        return found
+
+    async def read(self, visit: Visit) -> State:
+        return self.state(visit, await (await self.locate(visit)).evaluate(READ_STATE_JS))
+
+    async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
+        visit.at(steps[0])
+        switch = await self.locate(visit)
+        # Read again at the moment of clicking: a click on a switch that is not ON would turn
+        # it on.
+        if await switch.evaluate(READ_STATE_JS) != "true":
+            raise visit.site_changed(
+                "the switch was no longer ON when optout was about to click it; nothing was "
+                "clicked. Run this again."
+            )
+        await switch.click()
+
+    async def close_after(self, visit: Visit) -> None:
+        if self.close:
+            done = await visit.find.present(self.close)
+            if done is not None:
+                await done.first.click()

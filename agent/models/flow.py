@@ -1,0 +1,156 @@
+"""What a platform module declares: the setting, where it lives, the walls in front of it, and
+its control. A flow is data; the engine (agent/engine/) walks it."""
+
+from __future__ import annotations
+
+import re
+from abc import abstractmethod
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, field_validator
+
+from agent.models.locate import Frozen, Locate, Step
+
+
+class Marker(Frozen):
+    """Something on a page that means the person must act before anything else: a button to
+    sign in on a page that serves signed-out visitors too, a security check, new terms to accept.
+    `says` tells the person what to do (it replaces the usual message when given); "{login}" in
+    it becomes the command that signs this account in again."""
+
+    kind: Literal["sign_in", "challenge"]
+    shows: tuple[Locate, ...] = Field(min_length=1)
+    says: str | None = None
+
+
+class Walls(Frozen):
+    """Where the platform sends a visitor it will not serve: sign-in pages and security checks,
+    as regular expressions over the URL's path; and `markers`, what such a wall looks like
+    when the address does not change."""
+
+    sign_in: tuple[str, ...]
+    challenge: tuple[str, ...]
+    markers: tuple[Marker, ...] = ()
+
+    @field_validator("sign_in", "challenge")
+    @classmethod
+    def _compiles(cls, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        for pattern in patterns:
+            re.compile(pattern)
+        return patterns
+
+
+class PlanItem(Frozen):
+    """One numbered line of a plan that a control contributes, and the step it takes (None when
+    the control's own driver does the work, e.g. flipping a switch)."""
+
+    description: str
+    step: Step | None = None
+
+
+class Control(Frozen):
+    """A kind of control that holds a setting: a switch, buttons that tell the state, a select,
+    a checkbox with a Save button... Each kind is one class in agent/engine/controls/, holding
+    the data a flow gives (how to find it) and the driver's behaviour (how to read it and switch
+    it off). This base is the part that needs no browser: what shows it, and the plan."""
+
+    kind: str
+
+    @property
+    @abstractmethod
+    def shows(self) -> tuple[Locate, ...]:
+        """What shows that the control is on the page."""
+
+    @property
+    def clicks(self) -> tuple[Locate, ...]:
+        """What the control's own steps click: an overlay holding one of these is the way to
+        the setting, never in the way of it."""
+        return self.shows
+
+    @abstractmethod
+    def plan_read(self, label: str) -> str:
+        """The plan's line for reading the state."""
+
+    @abstractmethod
+    def plan_switch_off(self, choices: frozenset[str]) -> tuple[PlanItem, ...]:
+        """The plan's lines for switching it off, in order, given the person's choices."""
+
+
+class Choice(Frozen):
+    """An option the person can take on a platform (`--delete-activity`), off by default."""
+
+    id: str = Field(pattern=r"^[a-z][a-z-]*$")
+    description: str
+
+    @property
+    def flag(self) -> str:
+        return f"--{self.id}"
+
+
+class Setting(Frozen):
+    """What the setting is, for people: `platforms` and `plan` print this."""
+
+    id: str
+    name: str
+    control_label: str
+    regions: str
+    covers: str
+    does_not_cover: tuple[str, ...]
+    help_url: str
+
+
+class Flow(Frozen):
+    """Everything the engine needs to know about one platform's setting, as data."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9]*$")
+    name: str
+    origin: str = Field(pattern=r"^https://[^/]+$")
+    cookie_domain: str
+    session_cookies: tuple[str, ...] = Field(min_length=1)
+    sign_in: str = Field(pattern=r"^(/|https://)")  # where `login` opens the browser
+    walls: Walls
+    setting: Setting
+    direct: str = Field(pattern=r"^/")
+    also_direct: tuple[str, ...] = ()  # other routes to the same page, tried in order
+    click_path: tuple[Step, ...] = Field(min_length=1)
+    control: Control
+    # What a page shows instead of the control when the platform does not offer the setting
+    # to this account (a region, a work account whose admin decides).
+    not_offered: tuple[Locate, ...] = ()
+    save_request: str | None = None
+    # Names (regular expressions) of buttons that close an overlay without agreeing to
+    # anything, in every language the flow knows.
+    dismiss: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
+
+    @property
+    def choice_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.choices)
+
+    @property
+    def direct_url(self) -> str:
+        return self.origin + self.direct
+
+    def url(self, where: str, origin: str | None = None) -> str:
+        """The address of a path on the platform, or of a URL on another of its hosts. With
+        `origin` (`--base-url`) every host of the platform maps to that one origin."""
+        if where.startswith("/"):
+            return (origin or self.origin) + where
+        if origin is None:
+            return where
+        parts = urlsplit(where)
+        return origin + urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+    @property
+    def routes(self) -> tuple[str, ...]:
+        """The setting's own page, then the other routes to it, in the order they are tried."""
+        return (self.direct, *self.also_direct)
+
+    def walked(self, choices: frozenset[str] = frozenset()) -> tuple[Locate, ...]:
+        """Everything the way to the setting clicks, and the control itself."""
+        steps = self.click_path + tuple(
+            item.step for item in self.control.plan_switch_off(choices) if item.step
+        )
+        return self.control.clicks + tuple(way for step in steps for way in step.click)

@@ -1,0 +1,124 @@
+"""How a flow points at things on a page: `Locate` (one way to find an element, by role and
+accessible name first) and `Step` (one move a person makes: open a page or click something)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+# The ARIA roles Playwright finds elements by: a flow's role is checked when it loads.
+AriaRole = Literal[
+    "alert", "alertdialog", "application", "article", "banner", "blockquote", "button",
+    "caption", "cell", "checkbox", "code", "columnheader", "combobox", "complementary",
+    "contentinfo", "definition", "deletion", "dialog", "directory", "document", "emphasis",
+    "feed", "figure", "form", "generic", "grid", "gridcell", "group", "heading", "img",
+    "insertion", "link", "list", "listbox", "listitem", "log", "main", "marquee", "math",
+    "menu", "menubar", "menuitem", "menuitemcheckbox", "menuitemradio", "meter", "navigation",
+    "none", "note", "option", "paragraph", "presentation", "progressbar", "radio", "radiogroup",
+    "region", "row", "rowgroup", "rowheader", "scrollbar", "search", "searchbox", "separator",
+    "slider", "spinbutton", "status", "strong", "subscript", "superscript", "switch", "tab",
+    "table", "tablist", "tabpanel", "term", "textbox", "time", "timer", "toolbar", "tooltip",
+    "tree", "treegrid", "treeitem",
+]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Locate(Frozen):
+    """One way to find an element, in Playwright's order of preference: by ARIA role and
+    accessible name, else by visible text, else by CSS (a last resort: it breaks on redesigns).
+    `name` and `text` are regular expressions, matched case-insensitively."""
+
+    role: AriaRole | None = None
+    name: str | None = None
+    text: str | None = None
+    href: str | None = None  # a link, by the path it leads to: works in any UI language
+    css: str | None = None
+    within: Locate | None = None  # only inside this element (e.g. a dialog)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Locate:
+        ways = [self.role, self.text, self.href, self.css]
+        if sum(way is not None for way in ways) != 1:
+            raise ValueError("give exactly one of role (with an optional name), text, href or css")
+        if self.name is not None and self.role is None:
+            raise ValueError("name goes with role")
+        for pattern in (self.name, self.text):
+            if pattern is not None:
+                re.compile(pattern)
+        return self
+
+    def describe(self) -> str:
+        if self.role:
+            what = f'{self.role} "{self.name}"' if self.name else f"any {self.role}"
+        elif self.text or self.href:
+            what = f'text "{self.text}"' if self.text else f"a link to {self.href}"
+        else:
+            what = f"css {self.css}"
+        return f"{what} in {self.within.describe()}" if self.within else what
+
+
+def role(role_name: AriaRole, name: str | None = None, *, within: Locate | None = None) -> Locate:
+    return Locate(role=role_name, name=name, within=within)
+
+
+def text(pattern: str) -> Locate:
+    return Locate(text=pattern)
+
+
+def link_to(href: str, *, within: Locate | None = None) -> Locate:
+    return Locate(href=href, within=within)
+
+
+def css(selector: str) -> Locate:
+    return Locate(css=selector)
+
+
+def any_label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = "whole") -> str:
+    """A name pattern for a label in any of the UI languages a flow knows ({"en": ..., "de":
+    ...}), with either apostrophe and "&" also read as "and". `match`: the accessible name is
+    the label ("whole"), begins with it ("start", e.g. a row that adds its state), or holds it
+    as a word ("word", e.g. a button whose name adds an avatar's alt text)."""
+    names = "|".join(
+        re.escape(label).replace("'", "['\u2019]").replace(r"\&", "(&|and)")
+        for label in labels.values()
+    )
+    return {"whole": rf"^({names})$", "start": rf"^({names})\b", "word": rf"\b({names})\b"}[match]
+
+
+def describe_ways(ways: tuple[Locate, ...]) -> str:
+    return " or ".join(way.describe() for way in ways)
+
+
+class Step(Frozen):
+    """One move a person makes on the way to the setting: open a page or click something, then
+    see the page they expect (`ready`). `when_missing` says what it means when the click target is
+    not there although the page is: the site changed, or the platform does not offer the setting
+    to this account (then `ready` of the step before must prove the page is fully rendered)."""
+
+    description: str
+    goto: str | None = None
+    click: tuple[Locate, ...] = ()
+    ready: tuple[Locate, ...] = ()
+    when_missing: Literal["site_changed", "unavailable"] = "site_changed"
+    # Taken only when the person made (or did not make) this choice, e.g. "delete-activity".
+    only_with: str | None = None
+    only_without: str | None = None
+
+    def taken(self, choices: frozenset[str]) -> bool:
+        return (self.only_with is None or self.only_with in choices) and (
+            self.only_without is None or self.only_without not in choices
+        )
+
+    @model_validator(mode="after")
+    def _one_move(self) -> Step:
+        if (self.goto is None) == (not self.click):
+            raise ValueError("a step either opens a page (goto) or clicks something (click)")
+        if self.goto is not None and not self.goto.startswith(("/", "https://")):
+            raise ValueError("goto is a path on the platform's origin, or an https:// URL")
+        return self

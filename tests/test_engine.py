@@ -1,0 +1,253 @@
+"""The engine's parts, alone, in milliseconds: finding things, reading a control's state,
+walls and overlays, on small pages made for each test (`on_page`) and a synthetic flow that
+belongs to no platform. The end-to-end tests against the replays are in the other files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agent.engine.controls import Buttons, Switch
+from agent.engine.controls.switch import READ_STATE_JS
+from agent.engine.overlays import dismiss_overlays
+from agent.engine.visit import Visit
+from agent.errors import AuthRequired, ChallengeRequired, SiteChanged
+from agent.models import (
+    Control,
+    Flow,
+    Marker,
+    Options,
+    Setting,
+    Step,
+    Target,
+    Walls,
+    link_to,
+    role,
+)
+
+LABEL = "Train on my data"
+SWITCH = Switch(find=(role("switch", f"^{LABEL}$"), role("checkbox", f"^{LABEL}$")))
+
+
+def example_flow(control: Control = SWITCH, **changes: Any) -> Flow:
+    fields: dict[str, Any] = {
+        "id": "example",
+        "name": "Example",
+        "origin": "https://example.test",
+        "cookie_domain": "example.test",
+        "session_cookies": ("sid",),
+        "sign_in": "/login",
+        "walls": Walls(sign_in=(r"^/login",), challenge=(r"^/checkpoint/",)),
+        "setting": Setting(
+            id="train",
+            name=LABEL,
+            control_label=LABEL,
+            regions="everywhere",
+            covers="what you write",
+            does_not_cover=("the past",),
+            help_url="https://example.test/help",
+        ),
+        "direct": "/page",
+        "click_path": (Step(description="Open the home page", goto="/"),),
+        "control": control,
+        "dismiss": ("Not now", "Close"),
+    }
+    return Flow(**(fields | changes))
+
+
+def visit_of(page: Any, flow: Flow | None = None) -> Visit:
+    return Visit(page, Target(flow=flow or example_flow()), Options(timeout=1))
+
+
+# Finding things ---------------------------------------------------------------------------------
+
+
+def test_only_visible_elements_with_the_whole_name_count(on_page) -> None:
+    html = """<button>Go</button><button hidden>Go</button><button>Go on</button>"""
+
+    async def check(page: Any) -> int:
+        found = await visit_of(page).find.present((role("button", "^go$"),))
+        return await found.count() if found else 0
+
+    assert on_page(html, check) == 1
+
+
+def test_links_are_found_by_where_they_lead(on_page) -> None:
+    html = """<a href="/a/b?x=1">one</a><a href="https://example.test/a/b#top">two</a>
+              <a href="/a/bc">not this</a><a href="/a/b/c">nor this</a>"""
+
+    async def check(page: Any) -> list[str]:
+        return await visit_of(page).find.locator(link_to("/a/b")).all_inner_texts()
+
+    assert on_page(html, check) == ["one", "two"]
+
+
+def test_within_keeps_a_match_inside_its_container(on_page) -> None:
+    html = """<button>Turn off</button>
+              <div role="dialog" aria-label="Confirm"><button>Turn off</button></div>"""
+
+    async def check(page: Any) -> int:
+        way = role("button", "^Turn off$", within=role("dialog"))
+        return await visit_of(page).find.locator(way).count()
+
+    assert on_page(html, check) == 1
+
+
+# Reading a control ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "raw"),
+    [
+        ('<button role="switch" aria-checked="true">x</button>', "true"),
+        ('<button role="switch" aria-checked="false">x</button>', "false"),
+        ('<button aria-pressed="true">x</button>', "true"),
+        ('<input type="checkbox" checked>', "true"),
+        ('<input type="checkbox">', "false"),
+        # ARIA says off while the native box is ticked: neither is believed.
+        ('<input type="checkbox" role="switch" aria-checked="false" checked>', "conflict"),
+        ("<button>x</button>", None),
+    ],
+)
+def test_the_state_comes_from_the_control_itself(on_page, markup: str, raw: str | None) -> None:
+    async def check(page: Any) -> str | None:
+        return await page.locator("body > *").first.evaluate(READ_STATE_JS)
+
+    assert on_page(markup, check) == raw
+
+
+@pytest.mark.parametrize(("checked", "state"), [("true", "on"), ("false", "off")])
+def test_a_switch_reads_on_or_off(on_page, checked: str, state: str) -> None:
+    html = f"""<main><span id="l">{LABEL}</span>
+               <button role="switch" aria-labelledby="l" aria-checked="{checked}"></button>
+               <span>{"Off" if checked == "true" else "On"}</span></main>"""
+
+    async def check(page: Any) -> str:
+        return await SWITCH.read(visit_of(page))
+
+    assert on_page(html, check) == state
+
+
+def test_a_state_that_cannot_be_told_stops_the_walk(on_page) -> None:
+    html = f'<label><input type="checkbox" role="switch" aria-checked="false" checked>{LABEL}</label>'
+
+    async def check(page: Any) -> str:
+        return await SWITCH.read(visit_of(page))
+
+    with pytest.raises(SiteChanged, match=r"could not tell whether .* \(it reads 'conflict'\)"):
+        on_page(html, check)
+
+
+def test_two_candidates_are_never_a_guess(on_page) -> None:
+    unlabelled = Switch(find=(role("switch", within=role("main")),))
+    html = """<main><button role="switch" aria-checked="true" aria-label="A"></button>
+              <button role="switch" aria-checked="true" aria-label="B"></button></main>"""
+
+    async def check(page: Any) -> str:
+        return await unlabelled.read(visit_of(page, example_flow(unlabelled)))
+
+    with pytest.raises(SiteChanged, match=r"2 controls could be .* does not guess"):
+        on_page(html, check)
+
+
+def test_a_switch_behind_a_row_is_revealed_first(on_page) -> None:
+    behind = Switch(find=SWITCH.find, reveal=(role("button", f"^{LABEL}$"),))
+    html = f"""<button aria-haspopup="dialog" onclick="document.getElementById('d').hidden=false">
+               {LABEL}</button>
+               <div role="dialog" id="d" hidden><button role="switch" aria-checked="true">
+               {LABEL}</button></div>"""
+
+    async def check(page: Any) -> str:
+        return await behind.read(visit_of(page, example_flow(behind)))
+
+    assert on_page(html, check) == "on"
+
+
+GEMINI_LIKE = Buttons(
+    on_when=(role("button", "^Turn off$"),),
+    off_when=(role("button", "^Turn on$"),),
+    switch_off=(Step(description="Click Turn off", click=(role("button", "^Turn off$"),)),),
+)
+
+
+@pytest.mark.parametrize(
+    ("buttons", "state"),
+    [
+        ("<button>Turn off</button>", "on"),
+        ("<button>Turn on</button>", "off"),
+        ("<button>Turn off</button><button>Turn on</button>", "both buttons"),
+    ],
+)
+def test_buttons_tell_the_state_when_exactly_one_is_offered(
+    on_page, buttons: str, state: str
+) -> None:
+    async def check(page: Any) -> str:
+        return await GEMINI_LIKE.read(visit_of(page, example_flow(GEMINI_LIKE)))
+
+    if state in ("on", "off"):
+        assert on_page(buttons, check) == state
+    else:
+        with pytest.raises(SiteChanged, match=state):
+            on_page(buttons, check)
+
+
+# Walls and overlays -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "error"), [("/login?next=/page", AuthRequired), ("/checkpoint/x", ChallengeRequired)]
+)
+def test_walls_are_told_by_the_address(on_page, path: str, error: type) -> None:
+    async def check(page: Any) -> None:
+        visit_of(page).walls.check_address()
+
+    with pytest.raises(error, match=r"optout login example --account default|security check"):
+        on_page("<p>wall</p>", check, url="https://example.test" + path)
+
+
+def test_a_wall_that_keeps_the_address_stops_with_its_own_words(on_page) -> None:
+    walls = Walls(
+        sign_in=(),
+        challenge=(),
+        markers=(
+            Marker(kind="sign_in", shows=(role("button", "^Log in$"),), says="Sign in: {login}"),
+        ),
+    )
+    flow = example_flow(walls=walls)
+
+    async def check(page: Any) -> None:
+        await visit_of(page, flow).appears(SWITCH.find)
+
+    with pytest.raises(AuthRequired, match=r"^Sign in: optout login example --account default$"):
+        on_page(f'<button>Log in</button><button role="switch">{LABEL}</button>', check)
+
+
+OVERLAY = """<button onclick="window.clicked.push('go')">Go</button>
+<div role="dialog" aria-label="Upgrade" style="position:fixed;inset:0;background:#fff">
+  <button onclick="window.clicked.push('accept')">Accept</button>
+  <button onclick="window.clicked.push('not now');this.parentElement.remove()">Not now</button>
+</div><script>window.clicked = []</script>"""
+
+
+def test_an_overlay_in_the_way_is_dismissed_never_accepted(on_page) -> None:
+    async def check(page: Any) -> list[str]:
+        visit = visit_of(page)
+        await dismiss_overlays(visit)
+        await page.get_by_role("button", name="Go").click()
+        clicked: list[str] = await page.evaluate("window.clicked")
+        return clicked
+
+    assert on_page(OVERLAY, check) == ["not now", "go"]
+
+
+def test_a_dialog_that_holds_the_setting_is_not_dismissed(on_page) -> None:
+    html = f"""<div role="dialog" aria-label="Settings"><button>Close</button>
+               <button role="switch" aria-checked="true">{LABEL}</button></div>"""
+
+    async def check(page: Any) -> tuple[str, int]:
+        visit = visit_of(page)
+        await dismiss_overlays(visit)
+        return await SWITCH.read(visit), await page.get_by_role("dialog").count()
+
+    assert on_page(html, check) == ("on", 1)
