@@ -129,6 +129,14 @@ class Chromium:
 
         self.playwright = await async_playwright().start()
         self.browser = await launch(self.playwright, headed=False)
+        self.context = await self.browser.new_context()
+        self.context.set_default_timeout(5000)
+        self.pages: dict[str, str] = {}  # what https://example.test/... serves, by URL
+
+        async def serve(route: Any) -> None:
+            await route.fulfill(body=self.pages[route.request.url], content_type="text/html")
+
+        await self.context.route("https://example.test/**", serve)
 
     async def stop(self) -> None:
         await self.browser.close()
@@ -151,19 +159,13 @@ def on_page(chromium: Chromium) -> Callable[..., Any]:
 
     def run(html: str, check: Callable[[Any], Any], url: str = "https://example.test/page") -> Any:
         async def go() -> Any:
-            context = await chromium.browser.new_context()
-            context.set_default_timeout(5000)
-
-            async def serve(route: Any) -> None:
-                await route.fulfill(body=html, content_type="text/html")
-
-            await context.route("https://example.test/**", serve)
-            page = await context.new_page()
+            chromium.pages[url] = html
+            page = await chromium.context.new_page()
             try:
                 await page.goto(url)
                 return await check(page)
             finally:
-                await context.close()
+                await page.close()
 
         return chromium.run(go())
 
