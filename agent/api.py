@@ -46,8 +46,12 @@ class Selection:
             raise BadInput("Name platforms or use --all, not both.")
         if not self.every and not self.platforms:
             raise BadInput("Name a platform or use --all.")
+        from agent.models import local_origin
+
         for name in (*self.platforms, *self.origins):
             known_platform(name)
+        for origin in self.origins.values():
+            local_origin(origin)
         if self.account is not None:
             check_account(self.account)
 
@@ -66,7 +70,9 @@ class Selection:
                     f"No saved sessions{whose}. Sign in first: optout login PLATFORM"
                 )
         else:
-            pairs = [(p, self.account or "default") for p in self.platforms]
+            account = "default" if self.account is None else self.account
+            pairs = [(p, account) for p in self.platforms]
+        pairs = list(dict.fromkeys(pairs))  # the same account twice would be switched twice
         return [
             Target(flow=flows.load(p), account=a, origin=self.origins.get(p)) for p, a in pairs
         ]

@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     PERSON_MUST_ACT = 4
     SITE_CHANGED = 5
     DID_NOT_HOLD = 6
+    INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
 
 
 class ErrorKind(str, Enum):
@@ -28,6 +29,7 @@ class ErrorKind(str, Enum):
     PERSON_MUST_ACT = "person_must_act"  # a keyring, a browser, a screen
     AUTH_REQUIRED = "auth_required"
     CHALLENGE = "challenge"
+    UNREACHABLE = "unreachable"  # no network, or the site is down
     SITE_CHANGED = "site_changed"
     VERIFY_FAILED = "verify_failed"
 
@@ -42,6 +44,7 @@ _EXIT_CODES = {
     ErrorKind.PERSON_MUST_ACT: ExitCode.PERSON_MUST_ACT,
     ErrorKind.AUTH_REQUIRED: ExitCode.PERSON_MUST_ACT,
     ErrorKind.CHALLENGE: ExitCode.PERSON_MUST_ACT,
+    ErrorKind.UNREACHABLE: ExitCode.PERSON_MUST_ACT,
     ErrorKind.SITE_CHANGED: ExitCode.SITE_CHANGED,
     ErrorKind.VERIFY_FAILED: ExitCode.DID_NOT_HOLD,
 }
@@ -78,6 +81,10 @@ class AuthRequired(PersonMustAct):
 
 class ChallengeRequired(PersonMustAct):
     kind = ErrorKind.CHALLENGE
+
+
+class Unreachable(PersonMustAct):
+    kind = ErrorKind.UNREACHABLE
 
 
 class SiteChanged(OptoutError):

@@ -140,6 +140,8 @@ FLOW = Flow(
                 'Choose "Turn off and delete activity" instead of "Turn off": your Gemini '
                 "activity history is deleted too (default: turn off and keep it)."
             ),
+            warning="This deletes your Gemini activity history for good; it cannot be undone.",
+            done="Your Gemini activity history was deleted too.",
         ),
     ),
     save_request=SAVE_REQUEST,

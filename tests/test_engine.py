@@ -4,6 +4,7 @@ belongs to no platform. The end-to-end tests against the replays are in the othe
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from agent.engine.controls import Buttons, Switch
 from agent.engine.controls.switch import READ_STATE_JS
 from agent.engine.overlays import dismiss_overlays
+from agent.engine.runner import new_result
 from agent.engine.visit import Visit
 from agent.errors import AuthRequired, ChallengeRequired, SiteChanged
 from agent.models import (
@@ -251,3 +253,37 @@ def test_a_dialog_that_holds_the_setting_is_not_dismissed(on_page) -> None:
         return await SWITCH.read(visit), await page.get_by_role("dialog").count()
 
     assert on_page(html, check) == ("on", 1)
+
+
+def test_a_wall_behind_an_overlay_stops_the_action_at_once(on_page) -> None:
+    """New terms that cover the page with a dismiss-like button are a wall: the click they block
+    ends with the wall's message, never with a dismissal or a wait for the click's timeout."""
+    walls = Walls(
+        sign_in=(),
+        challenge=(),
+        markers=(Marker(kind="challenge", shows=(role("dialog", "^New terms$"),), says="Terms."),),
+    )
+    html = """<button onclick="window.clicked.push('go')">Go</button><script>window.clicked = [];
+      setTimeout(() => document.body.insertAdjacentHTML('beforeend',
+        '<div role="dialog" aria-label="New terms" style="position:fixed;inset:0;background:#fff">'
+        + '<button onclick="window.clicked.push(1)">Accept</button><button>Not now</button></div>'),
+        100)</script>"""
+
+    class ClickingGo(Visit):
+        async def walk(self, action: Any, result: Any) -> None:
+            await self.page.get_by_role("dialog").wait_for(state="attached")
+            await self.page.get_by_role("button", name="Go").click()
+
+    async def check(page: Any) -> float:
+        visit = ClickingGo(page, Target(flow=example_flow(walls=walls)), Options(timeout=4))
+        await dismiss_overlays(visit)
+        start = time.monotonic()
+        try:
+            await visit.walk_within_deadline("status", new_result(visit.target, "status"))
+        finally:
+            assert await page.evaluate("window.clicked") == []
+            assert time.monotonic() - start < 2
+        return 0
+
+    with pytest.raises(ChallengeRequired, match=r"^Terms\.$"):
+        on_page(html, check)

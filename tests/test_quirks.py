@@ -58,7 +58,7 @@ def test_claude_relabelled_switch_is_still_found(optout, replay: Replay) -> None
     ("flags", "body"),
     [
         ([], {"value": False}),
-        (["--delete-activity"], {"value": False, "delete_activity": True}),
+        (["--delete-activity", "--yes"], {"value": False, "delete_activity": True}),
     ],
 )
 def test_gemini_keeps_history_unless_asked(

@@ -7,6 +7,7 @@ other programs call directly.
 
 from __future__ import annotations
 
+import math
 import sys
 
 from agent.errors import BadInput, ExitCode, OptoutError
@@ -20,19 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as e:  # argparse: --help (0) or a usage error (2), already printed
         return int(e.code or 0)
     from agent import log
-    from agent.cli.commands import COMMANDS
+    from agent.cli.commands import COMMANDS, Interrupted
 
     log.configure(verbose=args.verbose)
     try:
-        if args.timeout <= 0:  # every command waits on pages with it
-            raise BadInput(f"--timeout must be a positive number of seconds, not {args.timeout:g}.")
+        timeout = getattr(args, "timeout", None)
+        if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+            raise BadInput(f"--timeout must be a positive number of seconds, not {timeout:g}.")
         return int(COMMANDS[args.command](args))
     except OptoutError as e:
         print(f"optout: {e.message}", file=sys.stderr)
         return int(e.exit_code)
+    except Interrupted as e:
+        print(f"optout: {e.message}", file=sys.stderr)
+        return int(ExitCode.INTERRUPTED)
     except KeyboardInterrupt:
         print("optout: interrupted; nothing was saved.", file=sys.stderr)
-        return 130
+        return int(ExitCode.INTERRUPTED)
     except Exception as e:
         from agent.store.files import home
 

@@ -28,29 +28,11 @@ def flow_of(name: str) -> Flow:
     return flows.load(known_platform(name))
 
 
-def _origin(value: str, raw: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(value)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        parts = None
-    if (
-        not parts
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.path.strip("/")
-        or parts.query
-    ):
-        raise BadInput(f"Bad --base-url {raw!r}: expected http(s)://HOST[:PORT], or PLATFORM=URL.")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str, str]:
     """--base-url URL (with exactly one named platform) or --base-url PLATFORM=URL, repeatable.
     `platforms` is None for --all: which platforms will run is not known yet."""
     from agent.api import known_platform
+    from agent.models import local_origin
 
     origins: dict[str, str] = {}
     for raw in args.base_url:
@@ -62,7 +44,7 @@ def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str
                     "use --base-url PLATFORM=URL."
                 )
             name, url = platforms[0], raw
-        origins[known_platform(name)] = _origin(url, raw)
+        origins[known_platform(name)] = local_origin(url)
     return origins
 
 
@@ -89,7 +71,8 @@ def one_target(args: argparse.Namespace) -> Target:
 
     flow = flow_of(args.platform)
     origin = base_urls(args, [flow.id]).get(flow.id)
-    return Target(flow=flow, account=check_account(args.account or "default"), origin=origin)
+    account = "default" if args.account is None else args.account
+    return Target(flow=flow, account=check_account(account), origin=origin)
 
 
 def options(args: argparse.Namespace) -> Options:
@@ -140,12 +123,69 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a run; `changing` names the targets that may have sent a change."""
+
+    def __init__(self, changing: list[str]) -> None:
+        super().__init__(changing)
+        self.changing = changing
+
+    @property
+    def message(self) -> str:
+        if not self.changing:
+            return "interrupted; stopped before anything was clicked."
+        return (
+            f"interrupted after it began to switch off {', '.join(self.changing)}: it may have "
+            "changed. See where it stands: optout status --all"
+        )
+
+
+def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> Selection | list[Target]:
+    """Ask before an option that deletes something (on a terminal; else --yes is needed)."""
+    from agent.store.vault import Vault
+
+    if args.yes or not opts.choices:
+        return chosen
+    targets = chosen.targets(Vault(opts.home))
+    warnings = {
+        c.flag: c.warning
+        for t in targets
+        for c in t.flow.choices
+        if c.id in opts.choices and c.warning
+    }
+    if not warnings:
+        return targets
+    flags = " ".join(warnings)
+    if not sys.stdin.isatty():
+        raise BadInput(
+            f"{flags}: {' '.join(warnings.values())} Add --yes to go ahead (there is no terminal "
+            "to ask)."
+        )
+    answer = input(f"{' '.join(warnings.values())} Go on? [y/N] ").strip().lower()
+    if answer not in ("y", "yes"):
+        raise BadInput(f"Not confirmed: nothing was done. Leave out {flags} to keep it.")
+    return targets
+
+
 def _run(args: argparse.Namespace, action: Action) -> int:
     from agent.api import run
     from agent.cli.render import describe_all, print_json
-    from agent.models import exit_code
+    from agent.models import Event, exit_code
 
-    results = run(selection(args), action, options(args))
+    opts = options(args)
+    chosen: Selection | list[Target] = selection(args)
+    if action == "apply":
+        chosen = _confirm(args, chosen, opts)
+    changing: list[str] = []
+
+    def watch(event: Event) -> None:
+        if event.kind == "changing":
+            changing.append(f"{event.platform} ({event.account})")
+
+    try:
+        results = run(chosen, action, replace(opts, on_event=watch))
+    except KeyboardInterrupt:
+        raise Interrupted(changing) from None
     if args.json:
         print_json([r.model_dump(mode="json") for r in results])
     else:

@@ -18,6 +18,8 @@ PLATFORM_OPTIONS = (
     "A platform may offer options of its own (e.g. to delete history as well); "
     "`optout platforms` lists them."
 )
+PAGE_TIMEOUT = 20.0  # seconds, for any one thing on a page
+LOGIN_TIMEOUT = 600.0  # seconds for a person to sign in
 # Commands that take the options a platform offers (`Flow.choices`).
 WITH_CHOICES = frozenset({"plan", "apply"})
 
@@ -36,13 +38,6 @@ def build() -> argparse.ArgumentParser:
         default=[],
         help="use this origin instead of the platform's real one (e.g. a local replay server)",
     )
-    common.add_argument(
-        "--timeout",
-        metavar="SECONDS",
-        type=float,
-        default=20.0,
-        help="how long to wait for any one thing on a page (default: 20)",
-    )
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print JSON on stdout")
     targets = argparse.ArgumentParser(add_help=False)
@@ -56,6 +51,10 @@ def build() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    # Each command that waits on pages has its own --timeout and default: a default set on a
+    # shared parent would be shared by every command (argparse parents copy actions).
+    pages = argparse.ArgumentParser(add_help=False)
+    _timeout(pages, PAGE_TIMEOUT, "how long to wait for any one thing on a page")
     sub.add_parser("platforms", parents=[common, as_json], help="what is supported")
     plan = sub.add_parser(
         "plan", parents=[common], help="the steps, without a browser", epilog=PLATFORM_OPTIONS
@@ -63,7 +62,7 @@ def build() -> argparse.ArgumentParser:
     plan.add_argument("platform", metavar="PLATFORM")
     login = sub.add_parser("login", parents=[common], help="sign in in a visible browser")
     login.add_argument("platform", metavar="PLATFORM")
-    login.set_defaults(timeout=600.0)
+    _timeout(login, LOGIN_TIMEOUT, "how long to wait for you to sign in")
 
     session = sub.add_parser("session", help="saved sessions").add_subparsers(
         dest="session_command", metavar="SUBCOMMAND", required=True
@@ -78,17 +77,32 @@ def build() -> argparse.ArgumentParser:
     forget.add_argument("platform", metavar="PLATFORM")
 
     sub.add_parser(
-        "status", parents=[common, targets, as_json], help="read the state, change nothing"
+        "status", parents=[common, pages, targets, as_json], help="read the state, change nothing"
     )
     apply = sub.add_parser(
         "apply",
-        parents=[common, targets, as_json],
+        parents=[common, pages, targets, as_json],
         help="switch it off",
         epilog=PLATFORM_OPTIONS,
     )
     apply.add_argument("--dry-run", action="store_true", help="find the switch, click nothing")
-    sub.add_parser("demo", parents=[common], help="the whole flow against the bundled replay")
+    apply.add_argument(
+        "--yes", action="store_true", help="do not ask before an option that deletes something"
+    )
+    sub.add_parser(
+        "demo", parents=[common, pages], help="the whole flow against the bundled replay"
+    )
     return parser
+
+
+def _timeout(parser: argparse.ArgumentParser, default: float, what: str) -> None:
+    parser.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=float,
+        default=default,
+        help=f"{what} (default: {default:g})",
+    )
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

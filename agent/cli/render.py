@@ -27,6 +27,9 @@ def describe(result: Result, flow: Flow, width: int = 0) -> str:
         )
     elif result.changed:
         said = "OFF. Switched off just now; a fresh load of the page shows it off."
+        said += "".join(
+            f" {choice.done}" for choice in flow.choices if choice.id in result.choices and choice.done
+        )
     elif result.state == "off":
         said = "OFF. Already off; nothing was changed."
     elif result.action == "dry-run":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from agent.engine.plan import Part
+from agent.errors import Unreachable
 from agent.models import describe_ways
 
 if TYPE_CHECKING:
@@ -37,12 +38,42 @@ async def reach_setting(visit: Visit) -> bool:
 
 async def goto(visit: Visit, where: str) -> bool:
     """Open a page; True when it answered and stayed at the path asked for."""
-    response = await visit.page.goto(visit.flow.url(where, visit.target.origin))
+    from playwright.async_api import Error as PlaywrightError
+
+    url = visit.flow.url(where, visit.target.origin)
+    try:
+        response = await visit.page.goto(url)
+    except PlaywrightError as e:
+        raise unreachable(visit, e) from None
     visit.walls.check_address()
     return (
         response is not None
         and response.ok
         and urlsplit(visit.page.url).path.rstrip("/") == urlsplit(where).path.rstrip("/")
+    )
+
+
+async def reload(visit: Visit) -> None:
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        await visit.page.reload()
+    except PlaywrightError as e:
+        raise unreachable(visit, e) from None
+    visit.walls.check_address()
+
+
+def unreachable(visit: Visit, error: Exception) -> Exception:
+    """A navigation that failed: the site cannot be reached (no network, or the site is down),
+    which is not the site changing; any other failure is returned as it was."""
+    text = str(error)
+    if "net::ERR_" not in text:
+        return error
+    reason = text.split("net::", 1)[1].split()[0]
+    return Unreachable(
+        f"{visit.flow.name} cannot be reached ({reason}): check the connection and try again; "
+        f"{visit.so_far()}.",
+        step=visit.step.number,
     )
 
 
@@ -74,7 +105,7 @@ async def click(visit: Visit, step: Step) -> bool:
         raise visit.site_changed(
             f"could not find {describe_ways(step.click)}.", doing=step.description
         )
-    await found.first.click()
+    await visit.click(found, f'the target of "{step.description}" ({describe_ways(step.click)})')
     await visit.page.wait_for_load_state()
     visit.walls.check_address()
     return True

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from agent.errors import OptoutError
+
 if TYPE_CHECKING:
     from playwright.async_api import Locator
 
@@ -24,8 +26,14 @@ async def dismiss_overlays(visit: Visit) -> None:
     overlays = dialogs.filter(has=dismiss).filter(has_not=visit.find.any(wanted))
 
     async def close(overlay: Locator) -> None:
-        await visit.walls.check_markers()
+        # A handler that raises does not end the action it interrupts (Playwright logs the
+        # error and the action waits on): a wall stops the walk from here instead.
+        try:
+            await visit.walls.check_markers()
+            await visit.click(overlay.get_by_role("button", name=names), "the overlay's button")
+        except OptoutError as e:
+            visit.stop(e)
+            return
         visit.log.info("dismissed an overlay")
-        await overlay.get_by_role("button", name=names).first.click()
 
     await page.add_locator_handler(overlays, close)

@@ -13,14 +13,16 @@ from typing import TYPE_CHECKING
 from agent import log
 from agent.engine.overlays import dismiss_overlays
 from agent.engine.visit import WRITE_METHODS, Visit
-from agent.errors import OptoutError, SiteChanged
+from agent.errors import AuthRequired, OptoutError, SiteChanged, login_command
 from agent.models import ErrorInfo, Result
 from agent.store.evidence import Evidence
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Page, Request, Route
+    from playwright.async_api import Browser, BrowserContext, Request, Route
 
     from agent.models import Action, Flow, Options, StorageState, Target
+
+CLOSING_SECONDS = 10  # closing a context whose page never answers must not hold the run
 
 
 async def run_targets(
@@ -65,66 +67,100 @@ async def run_target(
     if isinstance(session, OptoutError):
         return failed(result, session)
     try:
-        context = await browser.new_context(
-            storage_state=session.model_dump(), viewport={"width": 1280, "height": 900}
-        )
-        try:
-            await _visit(context, target, action, options, result)
-        finally:
-            await context.close()
+        context = await _open(browser, target, session, action)
     except OptoutError as e:
-        failed(result, e)
+        return failed(result, e)
+    except Exception as e:
+        return failed(result, bug(e, f"on {target.flow.name}", options))
+    try:
+        await _visit(context, target, action, options, result)
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options))
+    finally:
+        with contextlib.suppress(Exception, asyncio.TimeoutError):
+            await asyncio.wait_for(context.close(), CLOSING_SECONDS)
     return result
+
+
+async def _open(
+    browser: Browser, target: Target, session: StorageState, action: Action
+) -> BrowserContext:
+    """A context with the target's session. A session the browser refuses (a cookie it will
+    not take) is that target's problem: signing in again replaces it."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        return await browser.new_context(
+            storage_state=session.model_dump(),
+            viewport={"width": 1280, "height": 900},
+            # A service worker's requests would slip past the write guard of read-only runs.
+            service_workers="allow" if action == "apply" else "block",
+        )
+    except PlaywrightError as e:
+        raise AuthRequired(
+            f"The browser refused the saved {target.flow.name} session "
+            f"({str(e).splitlines()[0][:120]}). Sign in again: "
+            f"{login_command(target.flow.id, target.account)}"
+        ) from None
 
 
 async def _visit(
     context: BrowserContext, target: Target, action: Action, options: Options, result: Result
 ) -> None:
     context.set_default_timeout(options.timeout * 1000)
-    if action != "apply":
-        await _forbid_writes(context, target.flow)
+    guard = WriteGuard(target.flow) if action != "apply" else None
+    if guard:
+        await context.route("**/*", guard.route)
     page = await context.new_page()
     page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
     visit = Visit(page, target, options)
     await dismiss_overlays(visit)
     evidence = Evidence(options.home, target.flow.id, target.account, action)
     try:
-        await visit.walk(action, result)
+        await visit.walk_within_deadline(action, result)
         result.language = await visit.language()
-        result.evidence = await evidence.capture(page, with_html=False)
+        result.evidence = await _evidence(visit, evidence, with_html=False)
     except OptoutError as e:
         failed(result, e, visit.step.number)
         with contextlib.suppress(Exception):
             result.language = await visit.language()
-        result.evidence = await _evidence_after_error(evidence, page, e)
+        result.evidence = await _evidence(visit, evidence, with_html=isinstance(e, SiteChanged))
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options, step=visit.step.number))
+    finally:
+        if guard and guard.blocked:
+            visit.log.info(f"blocked {guard.blocked} write(s) the page tried in a read-only run")
 
 
-async def _evidence_after_error(evidence: Evidence, page: Page, error: OptoutError) -> list[str]:
+async def _evidence(visit: Visit, evidence: Evidence, *, with_html: bool) -> list[str]:
+    """The screenshot (and HTML) of the final state. Evidence that cannot be taken or written
+    (a page that never answers, a full disk) is a warning: it never changes the result."""
     try:
-        return await evidence.capture(page, with_html=isinstance(error, SiteChanged))
-    except Exception:  # a closed page cannot be photographed: the error itself still counts
-        log.get().debug("no evidence could be captured", exc_info=True)
+        html = await visit.bounded(visit.page.content()) if with_html else None
+        return evidence.save(await visit.bounded(visit.page.screenshot()), html)
+    except Exception as e:
+        visit.log.warning(
+            f"no evidence could be saved ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
+        )
         return []
 
 
-async def _forbid_writes(context: BrowserContext, flow: Flow) -> None:
-    """Read-only runs cannot write: any state-changing request to the platform's settings
-    API is aborted, whatever the page tries (a safety net under 'never click the control')."""
-    if not flow.save_request:
-        return
+class WriteGuard:
+    """Read-only runs cannot write: every state-changing request the page tries, to any host,
+    is aborted, whatever the page does and whatever the flow guessed about its API; only the
+    requests a flow declares as reads over POST go through."""
 
-    async def guard(route: Route, request: Request) -> None:
-        if request.method in WRITE_METHODS:
-            log.get().warning("blocked a write during a read-only run", url=request.url)
+    def __init__(self, flow: Flow) -> None:
+        self.reads = [re.compile(pattern) for pattern in flow.reads]
+        self.blocked = 0
+
+    async def route(self, route: Route, request: Request) -> None:
+        if request.method in WRITE_METHODS and not any(r.search(request.url) for r in self.reads):
+            self.blocked += 1
+            log.get().debug("blocked a write in a read-only run", method=request.method)
             await route.abort("blockedbyclient")
         else:
             await route.fallback()
-
-    await context.route(re.compile(flow.save_request), guard)
 
 
 def bug(

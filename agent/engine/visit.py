@@ -9,8 +9,9 @@ in `optout plan`). The parts each live in their own module: finding things (`fin
 
 from __future__ import annotations
 
+import asyncio
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from agent import log
 from agent.engine import navigate
@@ -18,14 +19,31 @@ from agent.engine.controls import driver
 from agent.engine.finder import Finder
 from agent.engine.plan import Part, PlannedStep, plan
 from agent.engine.walls import WallGuard
-from agent.errors import SiteChanged, VerifyFailed
+from agent.errors import OptoutError, SiteChanged, VerifyFailed
+from agent.models import Event
+from agent.models.run import DEADLINE_TIMEOUTS
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from playwright.async_api import Locator, Page, Response
 
     from agent.models import Action, Locate, Options, Result, State, Target
 
+T = TypeVar("T")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Whether clicking an element could change a state of its own: a checkbox, switch or radio (or
+# something holding one, or a label for one), a toggle button, a selectable option. Tabs are
+# selected by clicking and change nothing on the server: they are not counted.
+HAS_STATE_JS = """el => {
+  const stateful = e => (e instanceof HTMLInputElement && ['checkbox', 'radio'].includes(e.type))
+    || ['switch', 'checkbox', 'radio', 'menuitemcheckbox', 'menuitemradio']
+         .includes(e.getAttribute('role'))
+    || e.hasAttribute('aria-checked') || e.hasAttribute('aria-pressed')
+    || (e.hasAttribute('aria-selected') && e.getAttribute('role') !== 'tab');
+  if (stateful(el) || (el instanceof HTMLLabelElement && el.control)) return true;
+  return Array.from(el.querySelectorAll('*')).some(stateful);
+}"""
 
 
 class Visit:
@@ -33,6 +51,7 @@ class Visit:
         self.page = page
         self.target = target
         self.flow = target.flow
+        self.options = options
         self.choices = options.choices
         self.plan = plan(target.flow, options.choices)
         self.control = driver(target.flow.control)
@@ -40,18 +59,70 @@ class Visit:
         self.walls = WallGuard(self)
         self.step: PlannedStep = self.plan.steps[0]
         self.log = log.get().bind(platform=self.flow.id, account=target.account)
+        self.changing = False  # a change may have been sent to the platform
+        self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
+        self._walking: asyncio.Task[None] | None = None
 
     # Where the walk is -------------------------------------------------------------------------
 
     def at(self, step: PlannedStep, **details: object) -> None:
         self.step = step
         self.log.info(f"step {step.number}: {step.description}", **details)
+        self._tell("step", step.description)
+
+    def about_to_change(self) -> None:
+        """Said just before the first click that may send a change to the platform."""
+        self.changing = True
+        self.log.info(f"step {self.step.number}: about to change the setting")
+        self._tell("changing", self.step.description)
+
+    def _tell(self, kind: Literal["step", "changing"], description: str) -> None:
+        if self.options.on_event:
+            event = Event(
+                platform=self.flow.id,
+                account=self.target.account,
+                kind=kind,
+                step=self.step.number,
+                description=description,
+            )
+            self.options.on_event(event)
 
     def site_changed(self, what: str, *, doing: str | None = None) -> SiteChanged:
         """The site did not look as expected at the current step (`doing`: what the step does,
         when the plan's number alone would not say it)."""
         where = f"Step {self.step.number}" + (f" ({doing})" if doing else "")
         return SiteChanged(f"{where}: {what}", step=self.step.number)
+
+    # Acting -------------------------------------------------------------------------------------
+
+    async def click(self, found: Locator, what: str) -> None:
+        """Click something on the way (a link, a menu, a row that opens a dialog), never
+        something with a state of its own: only the control, read as ON at that moment, is
+        clicked that way (by its driver)."""
+        if await self.bounded(found.first.evaluate(HAS_STATE_JS)):
+            raise self.site_changed(
+                f"{what} has a state of its own (it could be switched by a click); optout "
+                "clicks nothing like that but the setting's own control, read as ON."
+            )
+        await found.first.click()
+
+    async def bounded(self, work: Awaitable[T]) -> T:
+        """Wait for page work that Playwright does not time out itself (script evaluation,
+        the page's HTML): a page whose script never yields would hold it forever."""
+        return await asyncio.wait_for(work, self.find.timeout_ms / 1000)
+
+    def so_far(self) -> str:
+        """What a person should know of the walk when it ends early."""
+        if self.changing:
+            return f"a change may have been sent: see where it stands with optout status {self.flow.id}"
+        return "nothing was changed"
+
+    def stop(self, error: OptoutError) -> None:
+        """End the walk from outside it: the overlay handler met a wall while the walk waited
+        for an action that the wall blocks."""
+        self.stopped = error
+        if self._walking is not None:
+            self._walking.cancel()
 
     # Waiting for things ------------------------------------------------------------------------
 
@@ -68,6 +139,27 @@ class Visit:
         return self.control.shows + self.flow.not_offered
 
     # The action --------------------------------------------------------------------------------
+
+    async def walk_within_deadline(self, action: Action, result: Result) -> None:
+        """`walk`, stopped at the deadline whatever the page does, or at once when a wall
+        shows up where only the overlay handler sees it."""
+        deadline = self.options.deadline
+        self._walking = asyncio.ensure_future(self.walk(action, result))
+        try:
+            done, _ = await asyncio.wait({self._walking}, timeout=deadline)
+        except asyncio.CancelledError:  # the whole run is being stopped (Ctrl-C)
+            self._walking.cancel()
+            raise
+        if not done:
+            self._walking.cancel()
+            await asyncio.wait({self._walking}, timeout=5)
+            raise self.site_changed(
+                f"the page did not finish within {deadline:g} seconds ({DEADLINE_TIMEOUTS} "
+                f"times --timeout), so optout stopped there; {self.so_far()}."
+            )
+        if self._walking.cancelled() and self.stopped is not None:
+            raise self.stopped
+        self._walking.result()
 
     async def walk(self, action: Action, result: Result) -> None:
         """Reach the setting, read it, and for `apply` switch it off only when it is ON, then
@@ -94,6 +186,7 @@ class Visit:
                         step=self.step.number,
                     )
                 result.changed = True
+                result.choices = sorted(self.choices & self.flow.choice_ids)
         except PlaywrightTimeout as e:
             self.walls.check_address()
             raise self.site_changed(
@@ -136,11 +229,10 @@ class Visit:
 
     async def verify(self) -> State:
         self.at(self.plan.one(Part.VERIFY))
-        await self.page.reload()
-        self.walls.check_address()
+        await navigate.reload(self)
         return await self.read()
 
     async def language(self) -> str | None:
         """The page's UI language, as its <html lang> says (e.g. "de", "fr-FR")."""
-        lang: str = await self.page.evaluate("document.documentElement.lang")
+        lang: str = await self.bounded(self.page.evaluate("document.documentElement.lang"))
         return lang or None

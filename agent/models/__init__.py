@@ -4,7 +4,7 @@
 from agent.models.flow import Choice, Control, Flow, Marker, PlanItem, Setting, Walls
 from agent.models.locate import Locate, Step, any_label, css, describe_ways, link_to, role, text
 from agent.models.result import Action, ErrorInfo, Result, State, exit_code
-from agent.models.run import Options, Target
+from agent.models.run import Event, Options, Target, local_origin
 from agent.models.session import Cookie, OriginStorage, StorageState
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "Control",
     "Cookie",
     "ErrorInfo",
+    "Event",
     "Flow",
     "Locate",
     "Marker",
@@ -31,6 +32,7 @@ __all__ = [
     "describe_ways",
     "exit_code",
     "link_to",
+    "local_origin",
     "role",
     "text",
 ]

@@ -78,10 +78,14 @@ class Control(Frozen):
 
 
 class Choice(Frozen):
-    """An option the person can take on a platform (`--delete-activity`), off by default."""
+    """An option the person can take on a platform (`--delete-activity`), off by default.
+    `warning` marks one that destroys something (the person is asked first); `done` is what
+    the result says once it was carried out."""
 
     id: str = Field(pattern=r"^[a-z][a-z-]*$")
     description: str
+    warning: str | None = None
+    done: str | None = None
 
     @property
     def flag(self) -> str:
@@ -119,6 +123,10 @@ class Flow(Frozen):
     # to this account (a region, a work account whose admin decides).
     not_offered: tuple[Locate, ...] = ()
     save_request: str | None = None
+    # Requests the page makes over POST (or another method that usually writes) only to read,
+    # as regular expressions over the URL: let through in read-only runs, where every other
+    # such request is blocked.
+    reads: tuple[str, ...] = ()
     # Names (regular expressions) of buttons that close an overlay without agreeing to
     # anything, in every language the flow knows.
     dismiss: tuple[str, ...] = ()

@@ -31,6 +31,7 @@ class Result(BaseModel):
     evidence: list[str] = []
     checked_at: datetime
     language: str | None = None  # the page's UI language (<html lang>), when it said
+    choices: list[str] = []  # the platform options carried out (e.g. "delete-activity")
 
     @property
     def exit_code(self) -> ExitCode:

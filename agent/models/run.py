@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
-from agent.errors import login_command
+from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
+
+
+def local_origin(url: str) -> str:
+    """`url` as an origin on this machine (http(s)://HOST[:PORT], HOST a loopback address or
+    localhost), or BadInput. A saved session goes to its platform or to a local replay server,
+    never elsewhere: the host is the URL's real hostname, and a user-info part is refused
+    because it makes a URL that reads like one host go to another."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if (
+        not parts
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise BadInput(f"Bad --base-url {url!r}: expected http(s)://HOST[:PORT], or PLATFORM=URL.")
+    if "@" in parts.netloc or not _loopback(parts.hostname):
+        raise BadInput(
+            f"Bad --base-url {url!r}: it must be a loopback address (127.0.0.0/8, ::1 or "
+            "localhost), so that a saved session never leaves this machine."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -16,6 +56,10 @@ class Target:
     flow: Flow
     account: str = "default"
     origin: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.origin is not None:
+            local_origin(self.origin)
 
     @property
     def site(self) -> str:
@@ -28,8 +72,30 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Event:
+    """What the engine tells whoever watches a run (a progress line, the Ctrl-C message): a
+    target began a planned step, or is about to send a change to the platform."""
+
+    platform: str
+    account: str
+    kind: Literal["step", "changing"]
+    step: int
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Options:
     headed: bool = False
     timeout: float = 20.0  # seconds to wait for any one thing to appear
     home: Path = field(default_factory=Path.cwd)
     choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
+    on_event: Callable[[Event], None] | None = None
+
+    @property
+    def deadline(self) -> float:
+        """Seconds after which a target stops, whatever its page does: each step may wait up
+        to `timeout`, and a few of them do."""
+        return DEADLINE_TIMEOUTS * self.timeout
+
+
+DEADLINE_TIMEOUTS = 5

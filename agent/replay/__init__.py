@@ -11,6 +11,10 @@ can be told to misbehave, so that every error path of the tool can be tested:
     save_fails      writes answer 500 and change nothing
     save_ignored    writes answer 200 but change nothing (the change does not hold)
     setting_absent  the setting is not offered: its page is not found, the API returns null
+    eager_writes    every page tries to save on load and on every click (turning each setting
+                    off, with the CSRF header when the site has one): a read-only run must
+                    let none of these reach the server
+    frozen          every page blocks its main thread for good once it has loaded
     ... plus the faults a site declares itself (`site.json`): pages moved to other paths
     (`moves`), files replaced by other files (`replace`), fragments injected (`inject`).
 

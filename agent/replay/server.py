@@ -20,6 +20,9 @@ from pydantic import BaseModel
 from agent.models import Cookie, StorageState
 from agent.replay.site import BUILTIN_FAULTS, Fault, Page, Site
 
+# Once loaded, the page's script never yields again: nothing on it answers any more.
+FREEZE = "<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>"
+
 
 class Write(BaseModel):
     method: str
@@ -136,9 +139,36 @@ class ReplayServer:
                 html = html.replace(
                     "</body>", self.folder.joinpath(fault.inject).read_text() + "</body>"
                 )
+        if "eager_writes" in self.faults:
+            html = html.replace("</body>", self._eager_writes() + "</body>")
+        if "frozen" in self.faults:
+            html = html.replace("</body>", FREEZE + "</body>")
         if self.autologin:
             html = html.replace("<html", "<html data-replay-autologin", 1)
         return html.encode()
+
+    def _eager_writes(self) -> str:
+        """A script that saves on load and on every click, as a careless or hostile page might."""
+        csrf = self.site.csrf
+        config = {
+            "api": self.site.settings_api,
+            "settings": sorted(self.site.settings),
+            "header": csrf.header if csrf else None,
+            "cookie": csrf.cookie if csrf else None,
+        }
+        return (
+            "<script>(function (c) {"
+            "function token() { var m = c.cookie && document.cookie.match("
+            "new RegExp('(?:^|; )' + c.cookie + '=\"?([^;\"]*)')); return m ? m[1] : ''; }"
+            "function save() { c.settings.forEach(function (id) {"
+            "var h = {'content-type': 'application/json'}; if (c.header) { h[c.header] = token(); }"
+            "fetch(c.api + '/' + id, {method: 'POST', credentials: 'include', headers: h,"
+            "body: JSON.stringify({value: false})}).catch(function () {}); });"
+            "fetch('/replay/eager-write', {method: 'PUT', credentials: 'include'})"
+            ".catch(function () {}); navigator.sendBeacon('/replay/eager-beacon', 'x'); }"
+            "save(); document.addEventListener('click', save, true);"
+            f"}})({json.dumps(config)});</script>"
+        )
 
     def setting_values(self) -> dict[str, bool | None]:
         with self.lock:
@@ -286,15 +316,22 @@ class ReplayHandler(BaseHTTPRequestHandler):
     # Writes ------------------------------------------------------------------------------------
 
     def do_POST(self) -> None:
+        """Every write is recorded, whatever its path or method: the tests' record of what the
+        tool let a page send."""
         path = urlsplit(self.path).path
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
-        status = self._sign_in() if path == self.site.sign_in.submit else self._save(path, raw)
+        if self.command == "POST" and path == self.site.sign_in.submit:
+            status = self._sign_in()
+        else:
+            status = self._save(path, raw)
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = "<form data>"  # the sign-in form: never keep what was typed
-        self.replay.writes.append(Write(method="POST", path=path, status=status, body=body))
+        self.replay.writes.append(Write(method=self.command, path=path, status=status, body=body))
+
+    do_PUT = do_PATCH = do_DELETE = do_POST
 
     def _sign_in(self) -> int:
         sign_in = self.site.sign_in
@@ -315,7 +352,11 @@ class ReplayHandler(BaseHTTPRequestHandler):
     def _save(self, path: str, raw: bytes) -> int:
         """`POST {settings_api}/{id}` with `{"value": bool}`: save one setting."""
         setting = path.removeprefix(self.site.settings_api + "/")
-        if not path.startswith(self.site.settings_api + "/") or setting not in self.replay.settings:
+        if (
+            self.command != "POST"
+            or not path.startswith(self.site.settings_api + "/")
+            or setting not in self.replay.settings
+        ):
             return self._answer(404)
         if not self._signed_in() or "challenge" in self.replay.faults:
             return self._answer(401)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 BUILTIN_FAULTS = frozenset(
-    {"signed_out", "challenge", "slow", "save_fails", "save_ignored", "setting_absent"}
+    {
+        "signed_out",
+        "challenge",
+        "slow",
+        "save_fails",
+        "save_ignored",
+        "setting_absent",
+        "eager_writes",
+        "frozen",
+    }
 )
 
 

@@ -7,12 +7,12 @@ import re
 
 from agent.errors import BadInput
 
-ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
 
 def check_account(account: str) -> str:
     """The name, if it is safe as a file name; else a BadInput error."""
-    if not ACCOUNT_NAME.match(account):
+    if not ACCOUNT_NAME.fullmatch(account):
         raise BadInput(
             f"Bad account name {account!r}: use up to 64 letters, digits, '.', '_', '@' or '-'."
         )

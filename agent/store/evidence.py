@@ -6,13 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from agent.log import REDACTED, scrub
 from agent.store.files import write_private
-
-if TYPE_CHECKING:
-    from playwright.async_api import Page
 
 _STRIP = [
     # Scripts and embedded data blobs (some sites ship page data in hidden <code> elements).
@@ -45,9 +41,11 @@ class Evidence:
         self.folder = home / "evidence" / platform / account
         self.name = f"{stamp}-{action}"
 
-    async def capture(self, page: Page, *, with_html: bool) -> list[str]:
-        paths = [write_private(self.folder / f"{self.name}.png", await page.screenshot())]
-        if with_html:
-            html = sanitize_html(await page.content())
-            paths.append(write_private(self.folder / f"{self.name}.html", html.encode()))
+    def save(self, png: bytes, html: str | None = None) -> list[str]:
+        """Write the screenshot, and the page's HTML (sanitized) when given; their paths."""
+        paths = [write_private(self.folder / f"{self.name}.png", png)]
+        if html is not None:
+            paths.append(
+                write_private(self.folder / f"{self.name}.html", sanitize_html(html).encode())
+            )
         return [str(p) for p in paths]

@@ -57,5 +57,6 @@ class Buttons(ControlDriver):
         )
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
+        visit.about_to_change()  # any of these clicks may be the one that saves
         for planned in steps:
             await navigate.take(visit, planned)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from agent.engine.controls.base import ControlDriver
-from agent.models import Locate, PlanItem
+from agent.models import Locate, PlanItem, describe_ways
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator
@@ -51,7 +51,7 @@ class Switch(ControlDriver):
         found = await visit.appears(self.find + self.reveal)
         if found is not None and self.reveal and await visit.find.present(self.find) is None:
             visit.log.debug("opening the row that holds the switch")
-            await found.first.click()
+            await visit.click(found, f"the row that opens the switch ({describe_ways(self.reveal)})")
             found = await visit.appears(self.find)
         label = visit.flow.setting.control_label
         if found is None:
@@ -68,22 +68,24 @@ class Switch(ControlDriver):
         return found
 
     async def read(self, visit: Visit) -> State:
-        return self.state(visit, await (await self.locate(visit)).evaluate(READ_STATE_JS))
+        switch = await self.locate(visit)
+        return self.state(visit, await visit.bounded(switch.evaluate(READ_STATE_JS)))
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         visit.at(steps[0])
         switch = await self.locate(visit)
         # Read again at the moment of clicking: a click on a switch that is not ON would turn
         # it on.
-        if await switch.evaluate(READ_STATE_JS) != "true":
+        if await visit.bounded(switch.evaluate(READ_STATE_JS)) != "true":
             raise visit.site_changed(
                 "the switch was no longer ON when optout was about to click it; nothing was "
                 "clicked. Run this again."
             )
+        visit.about_to_change()
         await switch.click()
 
     async def close_after(self, visit: Visit) -> None:
         if self.close:
             done = await visit.find.present(self.close)
             if done is not None:
-                await done.first.click()
+                await visit.click(done, "the button that closes the dialog")
