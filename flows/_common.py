@@ -1,5 +1,11 @@
-"""Language data every flow shares: what the engine may press to get an overlay out of the way.
-Like the flows' own labels, these are per UI language; a flow passes them as `dismiss`."""
+"""Language data every flow shares: what the engine may press to get an overlay out of the way
+(a flow passes them as `dismiss`), and the words a name may add to a label to say its state
+(flows build their name patterns with `label`, which allows them)."""
+
+from collections.abc import Mapping
+from typing import Literal
+
+from agent.models import any_label
 
 # Buttons that close an overlay without agreeing to anything (names, as regular expressions).
 DISMISS_LABELS = {
@@ -9,3 +15,24 @@ DISMISS_LABELS = {
     "any": ("✕", "\u00d7"),  # a close glyph, and the multiplication sign used as one
 }
 DISMISS = tuple(name for names in DISMISS_LABELS.values() for name in names)
+# Buttons that only acknowledge a notice shown after a change.
+ACKNOWLEDGE_LABELS = {
+    "en": ("Got it", "OK", "Okay", "Done", "Close"),
+    "de": ("Verstanden", "OK", "Fertig", "Schließen"),
+    "fr": ("Compris", "J'ai compris", "OK", "Terminé", "Fermer"),
+}
+ACKNOWLEDGE = tuple(dict.fromkeys(n for names in ACKNOWLEDGE_LABELS.values() for n in names))
+
+# Words a control's accessible name may add to its label to say its state ("… On").
+STATE_WORDS = {
+    "en": ("On", "Off", "Enabled", "Disabled", "Yes", "No"),
+    "de": ("An", "Aus", "Ein", "Aktiviert", "Deaktiviert", "Ja", "Nein"),
+    "fr": ("Activé", "Activée", "Désactivé", "Désactivée", "Oui", "Non"),
+}
+
+
+def label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = "whole") -> str:
+    """A name pattern for a label in every language given (see `any_label`), which may carry
+    the state words of every language the flows know."""
+    states = tuple(word for words in STATE_WORDS.values() for word in words)
+    return any_label(labels, match, states)

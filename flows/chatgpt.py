@@ -12,11 +12,10 @@ from agent.models import (
     Setting,
     Step,
     Walls,
-    any_label,
     role,
     text,
 )
-from flows._common import DISMISS
+from flows._common import ACKNOWLEDGE, DISMISS, label
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/chatgpt/README.md ("Language variants"), or reconstructions (G).
@@ -41,8 +40,8 @@ LABELS = {
     "done": {"en": "Done", "de": "Fertig", "fr": "Terminé"},  # G for de, fr
     "log_in": {"en": "Log in", "de": "Anmelden", "fr": "Se connecter"},  # G for de, fr
 }
-SWITCH = any_label(LABELS["switch"])
-PROFILE_MENU = role("button", any_label(LABELS["profile_menu"]))
+SWITCH = label(LABELS["switch"])
+PROFILE_MENU = role("button", label(LABELS["profile_menu"]))
 # C, both: newer route first, then the older hash route of the settings dialog.
 DIRECT = "/settings/data-controls"
 OLDER_ROUTE = "/#settings/DataControls"
@@ -68,8 +67,8 @@ FLOW = Flow(
             Marker(
                 kind="sign_in",
                 shows=(
-                    role("button", any_label(LABELS["log_in"])),
-                    role("link", any_label(LABELS["log_in"])),
+                    role("button", label(LABELS["log_in"])),
+                    role("link", label(LABELS["log_in"])),
                 ),
                 says=(
                     "ChatGPT shows 'Log in': the saved session is signed out, and the switch a "
@@ -110,25 +109,26 @@ FLOW = Flow(
         Step(
             description="Open the profile menu",
             click=(PROFILE_MENU,),
-            ready=(role("menuitem", any_label(LABELS["settings"])),),
+            ready=(role("menuitem", label(LABELS["settings"])),),
         ),
         Step(
             description='Choose "Settings"',
-            click=(role("menuitem", any_label(LABELS["settings"])),),
-            ready=(role("tab", any_label(LABELS["data_controls"])),),
+            click=(role("menuitem", label(LABELS["settings"])),),
+            ready=(role("tab", label(LABELS["data_controls"])),),
         ),
         Step(
             description='Open the "Data controls" tab',
-            click=(role("tab", any_label(LABELS["data_controls"])),),
+            click=(role("tab", label(LABELS["data_controls"])),),
         ),
     ),
     # C, both: the switch sits inline in the row, or behind it in a small dialog with "Done".
     control=Switch(
         find=(role("switch", SWITCH), role("checkbox", SWITCH)),
         reveal=(role("button", SWITCH),),
-        close=(role("button", any_label(LABELS["done"])),),
+        close=(role("button", label(LABELS["done"])),),
     ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
+    acknowledge=ACKNOWLEDGE,
     languages=("en", "de", "fr"),
 )

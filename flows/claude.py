@@ -12,12 +12,11 @@ from agent.models import (
     Setting,
     Step,
     Walls,
-    any_label,
     link_to,
     role,
     text,
 )
-from flows._common import DISMISS
+from flows._common import ACKNOWLEDGE, DISMISS, label
 
 # What each element is called, per UI language: en C (press since Aug 2025) unless marked; de and
 # fr from the sources in fixtures/claude/README.md ("Language variants"), or reconstructions.
@@ -43,8 +42,8 @@ LABELS = {
     },
 }
 PRIVACY_PATH = "/settings/data-privacy-controls"  # V
-USER_MENU = role("button", any_label(LABELS["user_menu"]))
-SWITCH = any_label(LABELS["switch"])
+USER_MENU = role("button", label(LABELS["user_menu"]))
+SWITCH = label(LABELS["switch"])
 SAVE_REQUEST = r"/api/account"  # G: claude.ai's own API; the exact endpoint is unknown
 
 FLOW = Flow(
@@ -62,7 +61,7 @@ FLOW = Flow(
             # Accepting terms is the person's decision, never optout's.
             Marker(
                 kind="challenge",
-                shows=(role("dialog", any_label(LABELS["terms"], "start")),),
+                shows=(role("dialog", label(LABELS["terms"], "start")),),
                 says=(
                     "Claude first wants you to review 'Updates to Consumer Terms and Policies'. "
                     "optout never accepts terms for you: open claude.ai, switch 'Help improve "
@@ -94,16 +93,16 @@ FLOW = Flow(
         Step(
             description="Open the user menu",
             click=(USER_MENU,),
-            ready=(role("menuitem", any_label(LABELS["settings"])),),
+            ready=(role("menuitem", label(LABELS["settings"])),),
         ),
         Step(
             description='Choose "Settings"',
-            click=(role("menuitem", any_label(LABELS["settings"])),),
-            ready=(role("link", any_label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
+            click=(role("menuitem", label(LABELS["settings"])),),
+            ready=(role("link", label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
         ),
         Step(
             description='Open "Privacy"',
-            click=(role("link", any_label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
+            click=(role("link", label(LABELS["privacy"])), link_to(PRIVACY_PATH)),
         ),
     ),
     # By label only: the page has other switches ("Location metadata"), so there is no "one
@@ -111,5 +110,6 @@ FLOW = Flow(
     control=Switch(find=(role("switch", SWITCH), role("checkbox", SWITCH))),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
+    acknowledge=ACKNOWLEDGE,
     languages=("en", "de", "fr"),
 )

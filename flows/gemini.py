@@ -9,8 +9,8 @@ is off. "Turn off" asks "Turn off" or "Turn off and delete activity" (C), then a
 """
 
 from agent.engine.controls import Buttons
-from agent.models import Choice, Flow, Setting, Step, Walls, any_label, role, text
-from flows._common import DISMISS
+from agent.models import Choice, Flow, Setting, Step, Walls, role, text
+from flows._common import ACKNOWLEDGE, DISMISS, label
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/gemini/README.md ("Language variants"), or reconstructions (G). The German sources
@@ -44,8 +44,8 @@ LABELS = {
 ACTIVITY_PAGE = "/product/gemini"  # V, on myactivity.google.com
 GEMINI_APP = "https://gemini.google.com/app"  # V
 DIALOG = role("dialog")
-SETTINGS_HELP = role("button", any_label(LABELS["settings_help"]))
-TURN_OFF = any_label(LABELS["turn_off"])
+SETTINGS_HELP = role("button", label(LABELS["settings_help"]))
+TURN_OFF = label(LABELS["turn_off"])
 SAVE_REQUEST = r"/myactivity/api/"  # G: the exact endpoint is unknown
 DELETE = "delete-activity"
 
@@ -92,16 +92,16 @@ FLOW = Flow(
         Step(
             description='Open "Settings & help"',
             click=(SETTINGS_HELP,),
-            ready=(role("menuitem", any_label(LABELS["activity"])),),
+            ready=(role("menuitem", label(LABELS["activity"])),),
         ),
         Step(
             description='Choose "Activity"',
-            click=(role("menuitem", any_label(LABELS["activity"])),),
+            click=(role("menuitem", label(LABELS["activity"])),),
         ),
     ),
     control=Buttons(
         on_when=(role("button", TURN_OFF),),
-        off_when=(role("button", any_label(LABELS["turn_on"])),),
+        off_when=(role("button", label(LABELS["turn_on"])),),
         switch_off=(
             Step(
                 description='Click "Turn off"',
@@ -116,7 +116,7 @@ FLOW = Flow(
             ),
             Step(
                 description='Choose "Turn off and delete activity" (--delete-activity)',
-                click=(role("menuitem", any_label(LABELS["turn_off_delete"])),),
+                click=(role("menuitem", label(LABELS["turn_off_delete"])),),
                 ready=(DIALOG,),
                 only_with=DELETE,
             ),
@@ -127,12 +127,12 @@ FLOW = Flow(
             ),
             Step(
                 description='Confirm with "Turn off and delete"',
-                click=(role("button", any_label(LABELS["confirm_delete"]), within=DIALOG),),
+                click=(role("button", label(LABELS["confirm_delete"]), within=DIALOG),),
                 only_with=DELETE,
             ),
         ),
     ),
-    not_offered=(text(any_label(LABELS["admin"], "word")),),
+    not_offered=(text(label(LABELS["admin"], "word")),),
     choices=(
         Choice(
             id=DELETE,
@@ -146,5 +146,6 @@ FLOW = Flow(
     ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
+    acknowledge=ACKNOWLEDGE,
     languages=("en", "de", "fr"),
 )

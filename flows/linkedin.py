@@ -12,12 +12,11 @@ from agent.models import (
     Setting,
     Step,
     Walls,
-    any_label,
     css,
     link_to,
     role,
 )
-from flows._common import DISMISS
+from flows._common import ACKNOWLEDGE, DISMISS, label
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
 SETTINGS_PATH = "/mypreferences/d/"  # V: redirects to categories/account
@@ -60,7 +59,7 @@ LANGUAGES = tuple(LABELS["control"])
 
 
 ME = (
-    role("button", any_label(LABELS["me"], "word")),
+    role("button", label(LABELS["me"], "word")),
     css("button.global-nav__primary-link-me-menu-trigger"),  # C: historic class, any language
 )
 MAIN = role("main")
@@ -68,7 +67,7 @@ MAIN = role("main")
 # <input type="checkbox" role="switch" aria-checked> labelled from elsewhere; newer pages may use
 # a button. By label first; else the one switch (or checkbox) in the page's main region.
 CONTROL: tuple[Locate, ...] = (
-    *(role(r, any_label(LABELS["control"])) for r in ("switch", "checkbox", "button")),
+    *(role(r, label(LABELS["control"])) for r in ("switch", "checkbox", "button")),
     role("switch", within=MAIN),
     role("checkbox", within=MAIN),
 )
@@ -115,28 +114,29 @@ FLOW = Flow(
         Step(
             description='Open the "Me" menu',
             click=ME,
-            ready=(role("link", any_label(LABELS["settings"])), link_to(SETTINGS_PATH)),
+            ready=(role("link", label(LABELS["settings"])), link_to(SETTINGS_PATH)),
         ),
         Step(
             description='Choose "Settings & Privacy"',
-            click=(role("link", any_label(LABELS["settings"])), link_to(SETTINGS_PATH)),
-            ready=(role("link", any_label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
+            click=(role("link", label(LABELS["settings"])), link_to(SETTINGS_PATH)),
+            ready=(role("link", label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
         ),
         Step(
             description='Open "Data privacy" in the settings menu',
-            click=(role("link", any_label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
+            click=(role("link", label(LABELS["data_privacy"])), link_to(PRIVACY_PATH)),
             # The first card renders in one piece: once this row shows, the AI row is either
             # there or not offered to this member.
-            ready=(role("link", any_label(LABELS["first_row"], "start")), link_to(FIRST_ROW_PATH)),
+            ready=(role("link", label(LABELS["first_row"], "start")), link_to(FIRST_ROW_PATH)),
         ),
         Step(
             description='Open the row "Data for Generative AI Improvement"',
-            click=(role("link", any_label(LABELS["row"], "start")), link_to(SETTING_PATH)),
+            click=(role("link", label(LABELS["row"], "start")), link_to(SETTING_PATH)),
             when_missing="unavailable",
         ),
     ),
     control=Switch(find=CONTROL),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
+    acknowledge=ACKNOWLEDGE,
     languages=LANGUAGES,
 )

@@ -76,10 +76,8 @@ def test_no_module_imports_one_that_imports_it_back() -> None:
 
 def platform_words() -> dict[str, str]:
     """What only a platform knows: its id, its session cookies and every UI label it declares
-    (each flow keeps its labels in `LABELS`; the shared ones are in flows/_common.py)."""
-    from flows._common import DISMISS_LABELS
-
-    words = {label: "a dismiss label" for labels in DISMISS_LABELS.values() for label in labels}
+    (each flow keeps its labels in `LABELS`)."""
+    words = {}
     for name in flows.names():
         module = importlib.import_module(f"flows.{name}")
         flow = flows.load(name)
@@ -113,6 +111,22 @@ def test_the_engine_knows_no_platform() -> None:
             if ids.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: a platform name")
     assert not found, "\n".join(sorted(set(found)))
+
+
+def test_the_engine_keeps_no_list_of_labels() -> None:
+    """The labels every flow shares (flows/_common.py) are language data too: none of them is
+    a string in the engine (prose that mentions one, e.g. "OK" or "Close", is fine)."""
+    from flows._common import ACKNOWLEDGE_LABELS, DISMISS_LABELS
+
+    shared = {label for table in (DISMISS_LABELS, ACKNOWLEDGE_LABELS) for v in table.values()
+              for label in v}  # fmt: skip
+    quoted = re.compile("|".join(rf"([\"']){re.escape(label)}\1" for label in shared))
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group()}"
+        for path in sorted((ROOT / "agent").rglob("*.py"))
+        for match in quoted.finditer(path.read_text())
+    ]
+    assert not found, found
 
 
 def test_an_error_of_any_kind_in_one_target_leaves_the_others_whole(

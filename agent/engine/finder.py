@@ -1,22 +1,51 @@
 """Finding things on a page the way a person would: by role and accessible name first, and only
-what is visible counts."""
+what is visible counts. Waiting for something ends when it shows, or as soon as the page has
+settled without it (nothing loading, nothing changing for a moment): absence is judged on a
+page that is done, not after the full timeout at every step."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from playwright.async_api import Locator, Page
+    from collections.abc import Awaitable, Callable
+
+    from playwright.async_api import Locator, Page, Request
 
     from agent.models import Locate
+
+SETTLED_SECONDS = 1.5  # nothing loading and nothing changing this long: the page is done
+POLL_SECONDS = 0.25
+# A request open this long is a background connection (long polling, a stream), not loading.
+BACKGROUND_SECONDS = 5.0
+# The page's shape: a change in it means the page is still rendering.
+SHAPE_JS = """() => [document.readyState, document.getElementsByTagName('*').length,
+  document.body ? document.body.innerText.length : 0].join(' ')"""
 
 
 class Finder:
     def __init__(self, page: Page, timeout_ms: float) -> None:
         self.page = page
         self.timeout_ms = timeout_ms
+        self._loading: dict[Request, float] = {}
+        self._last_loaded = time.monotonic()
+        page.on("request", self._started)
+        # A request is done for this purpose once its answer arrives: a page may never read
+        # the body of one (an error it shows instead), and then it never "finishes".
+        page.on("response", lambda response: self._ended(response.request))
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request: Request) -> None:
+        self._loading[request] = time.monotonic()
+
+    def _ended(self, request: Request) -> None:
+        self._loading.pop(request, None)
+        self._last_loaded = time.monotonic()
 
     def locator(self, way: Locate) -> Locator:
         scope: Page | Locator = self.locator(way.within) if way.within else self.page
@@ -48,11 +77,58 @@ class Finder:
         return None
 
     async def wait_any(self, ways: tuple[Locate, ...]) -> bool:
-        """Wait until any of `ways` shows; False when none does in time."""
+        """Wait until any of `ways` shows: False when none does before the page settles
+        without it, or within the timeout while it keeps loading."""
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-        try:
-            await self.any(ways).first.wait_for(state="visible", timeout=self.timeout_ms)
-        except PlaywrightTimeout:
+        first = self.any(ways).first
+
+        async def shows(within: float) -> bool:
+            try:
+                await first.wait_for(state="visible", timeout=within * 1000)
+            except PlaywrightTimeout:
+                return False
+            return True
+
+        return await self._until_settled(shows, self.timeout_ms / 1000)
+
+    async def settle(self, limit: float) -> None:
+        """Wait until the page has settled, for at most `limit` seconds."""
+
+        async def nothing(within: float) -> bool:
+            await asyncio.sleep(within)
             return False
-        return True
+
+        await self._until_settled(nothing, limit)
+
+    async def _until_settled(
+        self, found: Callable[[float], Awaitable[bool]], limit: float
+    ) -> bool:
+        """True as soon as `found(seconds)` (which waits at most that long) says so; False
+        once the page has settled without it, or after `limit` seconds."""
+        deadline = time.monotonic() + limit
+        shape, still_since = None, time.monotonic()
+        while (remaining := deadline - time.monotonic()) > 0:
+            if await found(min(POLL_SECONDS, remaining)):
+                return True
+            now_shape = await self._shape()
+            now = time.monotonic()
+            if now_shape != shape:
+                shape, still_since = now_shape, now
+            if shape is not None and self._settled(since=still_since, now=now):
+                return False
+        return False
+
+    def _settled(self, *, since: float, now: float) -> bool:
+        """Nothing has loaded, and the page's shape has not changed, for a moment."""
+        if any(now - started < BACKGROUND_SECONDS for started in self._loading.values()):
+            return False
+        return now - max(since, self._last_loaded) >= SETTLED_SECONDS
+
+    async def _shape(self) -> str | None:
+        """The page's shape once it has loaded; None while it loads or does not answer."""
+        try:
+            shape: str = await asyncio.wait_for(self.page.evaluate(SHAPE_JS), POLL_SECONDS * 4)
+        except Exception:  # a page that navigates away or never yields has no shape yet
+            return None
+        return shape if shape.startswith("complete") else None

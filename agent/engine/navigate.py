@@ -86,19 +86,25 @@ async def take(visit: Visit, planned: PlannedStep) -> bool:
     if step.goto is not None:
         await goto(visit, step.goto)
     elif not await click(visit, step):
+        if step.optional:
+            visit.log.info(f"step {planned.number}: not asked for here, skipped")
+            return True
         return False
+    if planned.part is Part.SWITCH and visit.saved:
+        return True  # what the step expected next (a confirmation) is not needed any more
     await await_ready(visit, step)
     return True
 
 
 async def click(visit: Visit, step: Step) -> bool:
-    """Click the step's target; False when it is missing and that means 'not offered'."""
+    """Click the step's target; False when it is missing and that means 'not offered', or
+    the step is optional."""
     if step.when_missing == "unavailable":
         found = await visit.find.present(step.click)
     else:
         found = await visit.appears(step.click)
     if found is None:
-        if step.when_missing == "unavailable":
+        if step.when_missing == "unavailable" or step.optional:
             await visit.walls.check_markers()
             return False
         visit.walls.check_address()

@@ -1,8 +1,10 @@
-"""Overlays that get in the way (an upsell, a cookie banner) are dismissed whenever they cover
-an action, never accepted; a wall (new terms) is never dismissed: the walk stops there."""
+"""Overlays: an upsell or a banner that gets in the way is dismissed whenever it covers an
+action, and a notice that only acknowledges something ("Got it") is closed; nothing is ever
+accepted. A wall (new terms) is never dismissed: the walk stops there."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import TYPE_CHECKING
 
@@ -13,27 +15,79 @@ if TYPE_CHECKING:
 
     from agent.engine.visit import Visit
 
+# Each button's name, near enough to its accessible name to tell buttons apart.
+NAMES_JS = """els => els.map(el => el.getAttribute('aria-label')
+  || (el.getAttribute('aria-labelledby') || '').split(' ')
+       .map(id => (document.getElementById(id) || {}).textContent || '').join(' ').trim()
+  || el.innerText || '')"""
+
+
+NOTICE_MS = 1000
+
+
+def _names(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("^(" + "|".join(patterns) + ")$", re.I)
+
 
 async def dismiss_overlays(visit: Visit) -> None:
-    if not visit.flow.dismiss:
+    flow = visit.flow
+    if not flow.dismiss and not flow.acknowledge:
         return
     page = visit.page
-    names = re.compile("^(" + "|".join(visit.flow.dismiss) + ")$", re.I)
-    dismiss = page.get_by_role("button", name=names)
+    closing = page.get_by_role("button", name=_names(flow.dismiss + flow.acknowledge))
     dialogs = page.get_by_role("dialog").or_(page.get_by_role("alertdialog"))
     # A dialog that holds the way to the setting (a settings dialog) is not in the way.
-    wanted = visit.flow.walked(visit.choices) + visit.flow.not_offered
-    overlays = dialogs.filter(has=dismiss).filter(has_not=visit.find.any(wanted))
+    wanted = flow.walked(visit.choices) + flow.not_offered
+    overlays = dialogs.filter(has=closing).filter(has_not=visit.find.any(wanted))
 
     async def close(overlay: Locator) -> None:
         # A handler that raises does not end the action it interrupts (Playwright logs the
         # error and the action waits on): a wall stops the walk from here instead.
         try:
             await visit.walls.check_markers()
-            await visit.click(overlay.get_by_role("button", name=names), "the overlay's button")
+            dismiss = overlay.get_by_role("button", name=_names(flow.dismiss))
+            if flow.dismiss and await dismiss.count():
+                await visit.click(dismiss, "the overlay's button")
+                visit.log.info("dismissed an overlay")
+            elif not await close_if_notice(visit, overlay):
+                raise visit.site_changed(
+                    "a dialog that asks for a choice covers the page; optout answers none."
+                )
         except OptoutError as e:
             visit.stop(e)
-            return
-        visit.log.info("dismissed an overlay")
 
     await page.add_locator_handler(overlays, close)
+
+
+async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
+    """Close `dialog` if it is a notice: its buttons only acknowledge or dismiss it, and one
+    acknowledges it. A dialog with any other button (a choice) is left as it is."""
+    flow = visit.flow
+    if not flow.acknowledge:
+        return False
+    if not await dialog.count():
+        return False
+    names: list[str] = await visit.bounded(dialog.get_by_role("button").evaluate_all(NAMES_JS))
+    harmless = _names(flow.acknowledge + flow.dismiss)
+    acknowledge = dialog.get_by_role("button", name=_names(flow.acknowledge))
+    if not names or not all(harmless.match(name.strip()) for name in names):
+        return False
+    if not await acknowledge.count():
+        return False
+    # A notice may close by itself (or by the overlay handler) at any moment: do not wait.
+    await visit.click(acknowledge, "the button that closes the notice", timeout_ms=NOTICE_MS)
+    visit.log.info("closed a notice that followed the change")
+    return True
+
+
+async def close_notice(visit: Visit) -> None:
+    """After the change: close a notice that followed it, if one shows (the overlay handler
+    may have closed it already, if it was in the way)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    page = visit.page
+    dialogs = page.get_by_role("dialog").or_(page.get_by_role("alertdialog"))
+    await visit.walls.check_markers()
+    for dialog in await dialogs.filter(visible=True).all():
+        with contextlib.suppress(PlaywrightTimeout):  # it closed by itself meanwhile
+            await close_if_notice(visit, dialog.filter(visible=True))

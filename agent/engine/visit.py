@@ -17,6 +17,7 @@ from agent import log
 from agent.engine import navigate
 from agent.engine.controls import driver
 from agent.engine.finder import Finder
+from agent.engine.overlays import close_notice
 from agent.engine.plan import Part, PlannedStep, plan
 from agent.engine.walls import WallGuard
 from agent.errors import OptoutError, SiteChanged, VerifyFailed
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SETTLE_BEFORE_ACTING = 5.0  # seconds at most: a page that keeps moving is acted on after that
 # Whether clicking an element could change a state of its own: a checkbox, switch or radio (or
 # something holding one, or a label for one), a toggle button, a selectable option. Tabs are
 # selected by clicking and change nothing on the server: they are not counted.
@@ -60,6 +62,7 @@ class Visit:
         self.step: PlannedStep = self.plan.steps[0]
         self.log = log.get().bind(platform=self.flow.id, account=target.account)
         self.changing = False  # a change may have been sent to the platform
+        self.saved = False  # the page sent its save request
         self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
         self._walking: asyncio.Task[None] | None = None
 
@@ -95,21 +98,28 @@ class Visit:
 
     # Acting -------------------------------------------------------------------------------------
 
-    async def click(self, found: Locator, what: str) -> None:
+    async def click(self, found: Locator, what: str, *, timeout_ms: float | None = None) -> None:
         """Click something on the way (a link, a menu, a row that opens a dialog), never
         something with a state of its own: only the control, read as ON at that moment, is
         clicked that way (by its driver)."""
-        if await self.bounded(found.first.evaluate(HAS_STATE_JS)):
+        timeout_ms = timeout_ms or self.find.timeout_ms
+        if await self.bounded(found.first.evaluate(HAS_STATE_JS, timeout=timeout_ms)):
             raise self.site_changed(
                 f"{what} has a state of its own (it could be switched by a click); optout "
                 "clicks nothing like that but the setting's own control, read as ON."
             )
-        await found.first.click()
+        await found.first.click(timeout=timeout_ms)
 
     async def bounded(self, work: Awaitable[T]) -> T:
         """Wait for page work that Playwright does not time out itself (script evaluation,
         the page's HTML): a page whose script never yields would hold it forever."""
-        return await asyncio.wait_for(work, self.find.timeout_ms / 1000)
+        try:
+            return await asyncio.wait_for(work, self.find.timeout_ms / 1000)
+        except asyncio.TimeoutError:
+            raise self.site_changed(
+                f"the page stopped answering (its scripts did not yield within "
+                f"{self.options.timeout:g} seconds)."
+            ) from None
 
     def so_far(self) -> str:
         """What a person should know of the walk when it ends early."""
@@ -207,9 +217,13 @@ class Visit:
         return state
 
     async def switch_off(self) -> None:
-        """Turn the setting (known to be ON) off, and wait for the page's save request."""
+        """Turn the setting (known to be ON) off, and wait for the page's save request. Only
+        on a page that has settled, with no wall on it: a wall that comes with the page's
+        last scripts (new terms) must be seen before anything is changed."""
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+        await self.find.settle(limit=min(SETTLE_BEFORE_ACTING, self.options.timeout))
+        await self.walls.check_markers()
         save = re.compile(self.flow.save_request) if self.flow.save_request else None
 
         def is_save(response: Response) -> bool:
@@ -218,14 +232,25 @@ class Visit:
                 save is None or bool(save.search(request.url))
             )
 
+        def saw(response: Response) -> None:
+            if is_save(response):
+                self.saved = True
+                self.log.debug("the page saved", status=response.status)
+
+        self.page.on("response", saw)
         try:
-            async with self.page.expect_response(is_save, timeout=self.find.timeout_ms) as saved:
-                await self.control.turn_off(self, self.plan.part(Part.SWITCH))
-            self.log.debug("the page saved", status=(await saved.value).status)
+            await self.control.turn_off(self, self.plan.part(Part.SWITCH))
+            if not self.saved:
+                await self.page.wait_for_event(
+                    "response", predicate=is_save, timeout=self.find.timeout_ms
+                )
         except PlaywrightTimeout:
             # The fresh load below is the judge either way.
             self.log.warning("no save request was seen after switching off")
+        finally:
+            self.page.remove_listener("response", saw)
         await self.control.close_after(self)
+        await close_notice(self)
 
     async def verify(self) -> State:
         self.at(self.plan.one(Part.VERIFY))

@@ -130,6 +130,9 @@ class Flow(Frozen):
     # Names (regular expressions) of buttons that close an overlay without agreeing to
     # anything, in every language the flow knows.
     dismiss: tuple[str, ...] = ()
+    # Names of buttons that only acknowledge a notice ("Got it"): closed after the change when
+    # the dialog that holds one offers no other choice.
+    acknowledge: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
 

@@ -4,7 +4,7 @@ accessible name first) and `Step` (one move a person makes: open a page or click
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -79,16 +79,36 @@ def css(selector: str) -> Locate:
     return Locate(css=selector)
 
 
-def any_label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = "whole") -> str:
+# Around a label, a name may carry what is not a word: whitespace, punctuation, a chevron or an
+# arrow, a count ("Label (3)", "Label On >" with the state words a flow knows).
+NOT_A_WORD = r"[\W\d_]"
+
+
+def any_label(
+    labels: Mapping[str, str],
+    match: Literal["whole", "start", "word"] = "whole",
+    states: Sequence[str] = (),
+) -> str:
     """A name pattern for a label in any of the UI languages a flow knows ({"en": ..., "de":
-    ...}), with either apostrophe and "&" also read as "and". `match`: the accessible name is
-    the label ("whole"), begins with it ("start", e.g. a row that adds its state), or holds it
-    as a word ("word", e.g. a button whose name adds an avatar's alt text)."""
+    ...}), in any case and spacing, with either apostrophe and "&" also read as "and".
+
+    `match`: the accessible name is the label ("whole": give or take what is not a word around
+    it, and any of the `states`, e.g. "On" or "Off", after it; never another word), begins with
+    it ("start", e.g. a row that adds more), or holds it as a word ("word", e.g. a button whose
+    name adds an avatar's alt text)."""
     names = "|".join(
-        re.escape(label).replace("'", "['\u2019]").replace(r"\&", "(&|and)")
+        re.escape(label.strip())
+        .replace(r"\ ", r"\s+")
+        .replace("'", "['\u2019]")
+        .replace(r"\&", "(&|and)")
         for label in labels.values()
     )
-    return {"whole": rf"^({names})$", "start": rf"^({names})\b", "word": rf"\b({names})\b"}[match]
+    if match == "start":
+        return rf"^\s*({names})\b"
+    if match == "word":
+        return rf"\b({names})\b"
+    tail = "|".join([NOT_A_WORD, *(rf"\b{re.escape(state)}\b" for state in states)])
+    return rf"^{NOT_A_WORD}*({names})({tail})*$"
 
 
 def describe_ways(ways: tuple[Locate, ...]) -> str:
@@ -106,6 +126,9 @@ class Step(Frozen):
     click: tuple[Locate, ...] = ()
     ready: tuple[Locate, ...] = ()
     when_missing: Literal["site_changed", "unavailable"] = "site_changed"
+    # A step some pages do not ask for (a confirmation): skipped when its target is not there
+    # once the page has settled.
+    optional: bool = False
     # Taken only when the person made (or did not make) this choice, e.g. "delete-activity".
     only_with: str | None = None
     only_without: str | None = None

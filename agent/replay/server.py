@@ -134,15 +134,18 @@ class ReplayServer:
         html = self.folder.joinpath(file).read_text()
         for old, new in self._moves().items():
             html = re.sub(re.escape(old) + r"(?=[\"'])", new, html)
-        for fault in self._declared():
-            if fault.inject:
-                html = html.replace(
-                    "</body>", self.folder.joinpath(fault.inject).read_text() + "</body>"
-                )
+        fragments = [
+            self.folder.joinpath(fault.inject).read_text()
+            for fault in self._declared()
+            if fault.inject
+        ]
         if "eager_writes" in self.faults:
-            html = html.replace("</body>", self._eager_writes() + "</body>")
+            fragments.append(self._eager_writes())
         if "frozen" in self.faults:
-            html = html.replace("</body>", FREEZE + "</body>")
+            fragments.append(FREEZE)
+        if fragments:  # before the page's own </body>, the last one (a comment may name it)
+            head, end, tail = html.rpartition("</body>")
+            html = head + "".join(fragments) + end + tail
         if self.autologin:
             html = html.replace("<html", "<html data-replay-autologin", 1)
         return html.encode()
