@@ -94,7 +94,7 @@ def record_bug(error: BaseException, home: Path) -> Path:
     trace = scrub("".join(traceback.format_exception(error)))
     previous = path.read_bytes() if path.exists() else b""
     stamp = datetime.now(timezone.utc).isoformat()
-    write_private(path, previous + f"[{stamp}]\n{trace}\n".encode())
+    write_private(path, previous + f"[{stamp}]\n{trace}\n".encode(), root=home)
     return path
 
 

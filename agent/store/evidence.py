@@ -42,12 +42,17 @@ class Evidence:
 
     def __init__(self, home: Path, platform: str, account: str, action: str) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        self.home = home
         self.folder = home / "evidence" / platform / account
         self.name = f"{stamp}-{action}"
 
     async def capture(self, page: Page, *, with_html: bool) -> list[str]:
-        paths = [write_private(self.folder / f"{self.name}.png", await page.screenshot())]
+        paths = [
+            write_private(self.folder / f"{self.name}.png", await page.screenshot(), root=self.home)
+        ]
         if with_html:
             html = sanitize_html(await page.content())
-            paths.append(write_private(self.folder / f"{self.name}.html", html.encode()))
+            paths.append(
+                write_private(self.folder / f"{self.name}.html", html.encode(), root=self.home)
+            )
         return [str(p) for p in paths]

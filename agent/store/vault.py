@@ -46,6 +46,7 @@ class _SealedSession(SessionInfo):
 
 class Vault:
     def __init__(self, home: Path) -> None:
+        self.home = home
         self.folder = home / "sessions"
 
     def _path(self, platform: str, account: str) -> Path:
@@ -93,7 +94,7 @@ class Vault:
             nonce=base64.b64encode(nonce).decode(),
             ciphertext=base64.b64encode(sealed).decode(),
         )
-        return write_private(path, record.model_dump_json(indent=1).encode())
+        return write_private(path, record.model_dump_json(indent=1).encode(), root=self.home)
 
     def load(self, platform: str, account: str) -> StorageState | None:
         """The saved session, or None when there is none."""
