@@ -13,7 +13,8 @@ from keyring.backends import fail
 
 from agent.errors import AuthRequired
 from agent.models import Cookie, StorageState
-from agent.store.vault import KEYRING_SERVICE, KEYRING_USER, Vault
+from agent.store.keys import KEYRING_SERVICE, KEYRING_USER
+from agent.store.vault import Vault
 
 LI_AT = "AQEDATESTSECRETli_at0123456789"
 

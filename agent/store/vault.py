@@ -1,7 +1,7 @@
 """Saved sessions, encrypted at rest.
 
 A session is a Playwright storage state (cookies and local storage). It is sealed with AES-GCM
-under a random 256-bit key that lives only in the OS keyring; the file on disk holds the
+under a random 256-bit key that lives only in the OS keyring (`keys.py`); the file on disk holds the
 ciphertext plus a little metadata that is not secret (when it was saved, which cookies). With no
 usable keyring there is no fallback: the person gets an error that says how to get one.
 """
@@ -16,18 +16,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agent.errors import AuthRequired, PersonMustAct, login_command
+from agent.errors import AuthRequired, login_command
 from agent.models import StorageState
 from agent.store.accounts import check_account
 from agent.store.files import write_private
-
-KEYRING_SERVICE = "optout"
-KEYRING_USER = "session-vault-key"
-NO_KEYRING = (
-    "No usable keyring to hold the key that encrypts your sessions ({why}). Unlock or install a "
-    "desktop keyring (GNOME Keyring, KWallet, macOS Keychain, Windows Credential Locker), or set "
-    "PYTHON_KEYRING_BACKEND to another keyring backend."
-)
+from agent.store.keys import get_or_create_key, load_key
 
 
 class SessionInfo(BaseModel):
@@ -52,36 +45,16 @@ class Vault:
     def _path(self, platform: str, account: str) -> Path:
         return self.folder / platform / f"{check_account(account)}.session"
 
-    # The key -----------------------------------------------------------------------------------
-
-    def _key(self, *, create: bool) -> bytes | None:
-        import keyring
-        from keyring.errors import KeyringError
-
-        try:
-            stored = keyring.get_password(KEYRING_SERVICE, KEYRING_USER)
-            if stored is None and create:
-                stored = base64.b64encode(os.urandom(32)).decode()
-                keyring.set_password(KEYRING_SERVICE, KEYRING_USER, stored)
-        except KeyringError as e:
-            raise PersonMustAct(
-                NO_KEYRING.format(why=str(e).split("\n")[0] or type(e).__name__)
-            ) from e
-        return base64.b64decode(stored) if stored else None
-
     @staticmethod
     def _aad(platform: str, account: str) -> bytes:
         # Binds the ciphertext to its platform and account: a renamed file does not decrypt.
         return f"optout-session:{platform}:{account}".encode()
 
-    # Sessions ----------------------------------------------------------------------------------
-
     def save(self, platform: str, account: str, state: StorageState) -> Path:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
         path = self._path(platform, account)
-        key = self._key(create=True)
-        assert key is not None
+        key = get_or_create_key(self.home)
         nonce = os.urandom(12)
         sealed = AESGCM(key).encrypt(
             nonce, state.model_dump_json().encode(), self._aad(platform, account)
@@ -105,7 +78,7 @@ class Vault:
         if not path.exists():
             return None
         record = _SealedSession.model_validate_json(path.read_bytes())
-        key = self._key(create=False)
+        key = load_key()
         try:
             if key is None:
                 raise InvalidTag
