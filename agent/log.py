@@ -86,16 +86,47 @@ def get(name: str = "optout") -> Any:
     return structlog.get_logger(name)
 
 
+BUG_LOG_MAX_BYTES = 1_000_000  # past this, optout.log is rotated
+BUG_LOG_KEPT = 2  # rotated files kept beside it: optout.log.1 (newer) and optout.log.2
+_ENTRY_MAX_BYTES = 100_000  # one traceback this long is already more than a report needs
+
+
 def record_bug(error: BaseException, home: Path) -> Path:
-    """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log."""
-    from agent.store.files import write_private
+    """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log.
+
+    One write per entry, appended (never read and rewritten), so concurrent failures in other
+    threads and processes all keep theirs. The rotation (optout.log -> .1 -> .2) happens under
+    a lock, so that two processes never rotate the same file twice."""
+    from agent.errors import PersonMustAct
+    from agent.store.files import append_private
+    from agent.store.locks import hold
 
     path = home / "logs" / "optout.log"
     trace = scrub("".join(traceback.format_exception(error)))
-    previous = path.read_bytes() if path.exists() else b""
-    stamp = datetime.now(timezone.utc).isoformat()
-    write_private(path, previous + f"[{stamp}]\n{trace}\n".encode(), root=home)
-    return path
+    entry = f"[{datetime.now(timezone.utc).isoformat()}]\n{trace}\n".encode()
+    if len(entry) > _ENTRY_MAX_BYTES:
+        entry = entry[: _ENTRY_MAX_BYTES // 2] + b"\n[...]\n" + entry[-_ENTRY_MAX_BYTES // 2 :]
+    try:
+        with hold(home, "bug-log", wait=10, what="The bug log"):
+            _rotate(path, len(entry))
+            return append_private(path, entry, root=home)
+    except PersonMustAct:
+        # Another process has held the lock for long: keep this entry all the same, unrotated.
+        return append_private(path, entry, root=home)
+
+
+def _rotate(path: Path, incoming: int) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0 or size + incoming <= BUG_LOG_MAX_BYTES:
+        return
+    for n in range(BUG_LOG_KEPT, 1, -1):
+        older = path.with_name(f"{path.name}.{n - 1}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{n}"))
+    path.replace(path.with_name(f"{path.name}.1"))
 
 
 def bug_message(error: BaseException, where: str, log_path: Path) -> str:

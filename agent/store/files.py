@@ -83,3 +83,19 @@ def write_private(path: Path, data: bytes, *, root: Path) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def append_private(path: Path, data: bytes, *, root: Path) -> Path:
+    """Append `data` to `path` (a 0600 file in a private folder under `root`) in one write:
+    with O_APPEND each write lands whole at the end, whoever else appends at the same time."""
+    private_dir(path.parent, root)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)  # a file made wider by hand, or by an older version
+        view = memoryview(data)
+        while view:  # a short write (a full disk, a signal) goes on where it stopped
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+    return path
