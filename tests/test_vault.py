@@ -3,18 +3,23 @@ and a clear error (never a plaintext fallback) when no keyring is usable."""
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backends import fail
 
+import flows
+from agent.api import Selection, load_session
 from agent.errors import AuthRequired
-from agent.models import Cookie, StorageState
+from agent.models import Cookie, StorageState, Target
 from agent.store.keys import KEYRING_SERVICE, KEYRING_USER
 from agent.store.vault import Vault
+from tests.conftest import Replay
 
 LI_AT = "AQEDATESTSECRETli_at0123456789"
 
@@ -134,3 +139,129 @@ def test_session_file_is_json_with_no_secret_metadata(vault: Vault) -> None:
     record = json.loads(vault.save("linkedin", "default", state()).read_text())
     assert set(record) == {"platform", "account", "saved_at", "cookies", "nonce", "ciphertext"}
     assert record["cookies"] == ["JSESSIONID", "SID", "li_at"]
+
+
+# Damaged files and keys: that session's problem (exit 4, sign in again), never the run's -------
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+
+
+def _field(name: str, value: object) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        record = json.loads(path.read_text())
+        record[name] = value
+        path.write_text(json.dumps(record))
+
+    return edit
+
+
+def _without(name: str) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        record = json.loads(path.read_text())
+        del record[name]
+        path.write_text(json.dumps(record))
+
+    return edit
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "truncated": _truncated,
+    "empty": lambda path: path.write_bytes(b""),
+    "not JSON": lambda path: path.write_bytes(b"{not json"),
+    "not UTF-8": lambda path: path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe"),
+    "a JSON list": lambda path: path.write_text("[]"),
+    "no nonce": _without("nonce"),
+    "bad base64": _field("ciphertext", "!!!not base64!!!"),
+    "short nonce": _field("nonce", base64.b64encode(b"12345678").decode()),
+    "saved_at not a date": _field("saved_at", "yesterday"),
+    "ciphertext edited": _field("ciphertext", base64.b64encode(b"x" * 64).decode()),
+}
+
+
+def target(account: str = "default") -> Target:
+    return Target(flow=flows.load("linkedin"), account=account)
+
+
+@pytest.mark.parametrize("how", DAMAGE)
+def test_a_damaged_session_asks_to_sign_in_again(vault: Vault, how: str) -> None:
+    DAMAGE[how](vault.save("linkedin", "default", state()))
+    result = load_session(vault, target())
+    assert isinstance(result, AuthRequired), result
+    assert "optout login linkedin --account default" in result.message
+    assert len(result.message.splitlines()) == 1 and LI_AT not in result.message
+
+
+@pytest.mark.parametrize(
+    "stored", [base64.b64encode(b"k" * 10).decode(), "not base64 at all!", ""], ids=repr
+)
+def test_a_damaged_key_asks_to_sign_in_again_and_is_replaced(
+    optout, vault: Vault, tmp_path: Path, stored: str
+) -> None:
+    vault.save("linkedin", "default", state())
+    keyring.set_password(KEYRING_SERVICE, KEYRING_USER, stored)
+    result = load_session(vault, target())
+    assert isinstance(result, AuthRequired), result
+    assert "key" in result.message and "optout login linkedin --account default" in result.message
+    run = optout("session", "import", "linkedin", str(state_file(tmp_path)))  # signing in again
+    assert run.code == 0, run.err
+    loaded = vault.load("linkedin", "default")
+    assert loaded is not None and loaded.cookies[0].value == LI_AT
+
+
+def test_session_list_shows_a_damaged_session_and_the_others(optout, vault: Vault) -> None:
+    vault.save("linkedin", "default", state())
+    vault.save("linkedin", "work", state()).write_text("{not json")
+    vault.save("chatgpt", "default", state())
+    human = optout("session", "list")
+    assert human.code == 4
+    lines = human.out.splitlines()
+    assert lines[0].startswith("chatgpt (default): saved ")
+    assert lines[1].startswith("linkedin (default): saved ")
+    assert lines[2].startswith("linkedin (work): damaged")
+    assert "optout login linkedin --account work" in lines[2]
+    listed = optout("session", "list", "--json")
+    assert listed.code == 4
+    assert [(s["platform"], s["account"], bool(s["damaged"])) for s in listed.json] == [
+        ("chatgpt", "default", False),
+        ("linkedin", "default", False),
+        ("linkedin", "work", True),
+    ]
+
+
+def test_a_renamed_session_is_listed_and_run_under_the_name_of_its_place(
+    optout, vault: Vault
+) -> None:
+    path = vault.save("linkedin", "alice", state())
+    path.rename(path.with_name("bob.session"))
+    listed = optout("session", "list")
+    assert listed.out.startswith("linkedin (bob): damaged") and "alice" in listed.out
+    assert [(t.flow.id, t.account) for t in Selection(every=True).targets(vault)] == [
+        ("linkedin", "bob")
+    ]
+    result = load_session(vault, target("bob"))
+    assert isinstance(result, AuthRequired)
+    assert "optout login linkedin --account bob" in result.message
+
+
+def test_files_that_are_no_session_of_a_known_platform_are_not_listed(vault: Vault) -> None:
+    vault.save("linkedin", "default", state())
+    (vault.folder / "myspace").mkdir()
+    (vault.folder / "myspace" / "default.session").write_text("{}")
+    (vault.folder / "linkedin" / "bad name.session").write_text("{}")
+    assert [(s.platform, s.account) for s in vault.sessions()] == [("linkedin", "default")]
+
+
+def test_status_all_runs_the_others_when_one_session_is_damaged(
+    optout, replay: Replay, vault: Vault
+) -> None:
+    server = replay("linkedin")
+    replay("linkedin", account="work")
+    (vault.folder / "linkedin" / "work.session").write_bytes(b"\x00" * 10)
+    run = optout("status", "--all", "--base-url", f"linkedin={server.url}", "--json")
+    assert run.code == 4
+    by_account = {r["account"]: r for r in run.json}
+    assert by_account["default"]["state"] == "on" and by_account["default"]["error"] is None
+    assert by_account["work"]["error"]["kind"] == "auth_required"
+    assert "optout login linkedin --account work" in by_account["work"]["error"]["message"]

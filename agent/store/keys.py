@@ -46,26 +46,59 @@ _EMPTY_KEYRINGS = ("keyring.backends.fail", "keyring.backends.null")
 _warned = False  # the warning for a named backend that is not an OS keyring: once per run
 
 
+class DamagedKey(Exception):
+    """The keyring holds something under the key's name that is not a key we made (why)."""
+
+
 def load_key() -> bytes | None:
-    """The key, or None when the keyring holds none."""
+    """The key, or None when the keyring holds none; DamagedKey when what it holds is not one."""
+    import binascii
+
     stored = _keyring_call("get_password", KEYRING_SERVICE, KEYRING_USER)
-    return base64.b64decode(stored) if stored else None
+    if not stored:
+        return None
+    try:
+        # Whitespace is what a hand edit adds most often; any other stray character is damage.
+        key = base64.b64decode("".join(stored.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise DamagedKey("not base64") from None
+    if len(key) != 32:
+        raise DamagedKey(f"{len(key)} bytes, not 32")
+    return key
 
 
 def get_or_create_key(home: Path) -> bytes:
     """The key; made and stored first if there is none. The check and the making are one step
     for every optout process using this OPTOUT_HOME (an OS lock), and what is returned is what
-    the keyring kept, read back: never a key that another process has since replaced."""
+    the keyring kept, read back: never a key that another process has since replaced.
+
+    A damaged key is replaced: no session can be decrypted with it anyway (each one that was
+    asks to sign in again), and keeping it would make every new session fail as well."""
+    from agent import log
     from agent.store.locks import hold
 
-    key = load_key()
+    try:
+        key = load_key()
+    except DamagedKey:
+        key = None
     if key is not None:
         return key
     with hold(home, "vault-key", wait=KEY_WAIT, what="The key store"):
-        if load_key() is None:
+        try:
+            missing = load_key() is None
+        except DamagedKey as e:
+            log.get().warning(
+                f"The key in your keyring that encrypts your sessions was damaged ({e}); "
+                "optout made a new one. Sessions saved before ask to sign in again."
+            )
+            missing = True
+        if missing:
             new = base64.b64encode(os.urandom(32)).decode()
             _keyring_call("set_password", KEYRING_SERVICE, KEYRING_USER, new)
-        key = load_key()
+        try:
+            key = load_key()
+        except DamagedKey:
+            key = None
     if key is None:
         raise PersonMustAct(NO_KEYRING.format(why="it did not keep the key it was given"))
     return key
