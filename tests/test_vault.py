@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ from agent.errors import AuthRequired
 from agent.models import Cookie, StorageState, Target
 from agent.store.keys import KEYRING_SERVICE, KEYRING_USER
 from agent.store.vault import Vault
-from tests.conftest import Replay
+from tests.conftest import Chromium, Replay
 
 LI_AT = "AQEDATESTSECRETli_at0123456789"
 
@@ -265,3 +266,119 @@ def test_status_all_runs_the_others_when_one_session_is_damaged(
     assert by_account["default"]["state"] == "on" and by_account["default"]["error"] is None
     assert by_account["work"]["error"]["kind"] == "auth_required"
     assert "optout login linkedin --account work" in by_account["work"]["error"]["message"]
+
+
+# What Chromium would refuse is refused at import: exit 2, naming the cookie, never its value ----
+
+VALUE = "AQEDothercookievalue"
+
+
+def with_cookie(tmp_path: Path, **changes: object) -> Path:
+    """A storage state with a live li_at and a second LinkedIn cookie, `bcookie`, changed so."""
+    second = {"name": "bcookie", "value": VALUE, "domain": ".linkedin.com", "path": "/"}
+    data = {
+        "cookies": [
+            {"name": "li_at", "value": LI_AT, "domain": ".linkedin.com", "path": "/"},
+            {**second, **changes},
+        ]
+    }
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(data))  # lone surrogates as \ud800, infinity as Infinity
+    return path
+
+
+REFUSED: dict[str, dict[str, object]] = {
+    "expiry -2": {"expires": -2},
+    "expiry -0.5": {"expires": -0.5},
+    "expiry infinite": {"expires": math.inf},
+    "expiry NaN": {"expires": math.nan},
+    "expiry after 9999": {"expires": 1e12},
+    "lone surrogate in the name": {"name": "bcookie\ud800"},
+    "lone surrogate in the value": {"value": VALUE + "\udc00"},
+    "lone surrogate in the domain": {"domain": ".linked\ud800in.com"},
+    "lone surrogate in the path": {"path": "/\ud800"},
+    "empty label": {"domain": "linkedin..com"},
+    "two leading dots": {"domain": "..linkedin.com"},
+    "trailing dot": {"domain": "www.linkedin.com."},
+    "only a dot": {"domain": "."},
+    "space in the domain": {"domain": ".linked in.com"},
+    "port in the domain": {"domain": "www.linkedin.com:443"},
+    "NUL in the domain": {"domain": "www.linked\x00in.com"},
+    "label of 64": {"domain": "a" * 64 + ".linkedin.com"},
+    "';' in the name": {"name": "b;cookie"},
+    "'=' in the name": {"name": "b=cookie"},
+    "tab in the name": {"name": "b\tcookie"},
+    "';' in the value": {"value": VALUE + ";x"},
+    "newline in the value": {"value": VALUE + "\nx"},
+    "DEL in the value": {"value": VALUE + "\x7f"},
+    "value ending in a space": {"value": VALUE + " "},
+    "name and value over 4096 bytes": {"value": VALUE + "é" * 2040},
+    "path without '/'": {"path": "feed"},
+    "';' in the path": {"path": "/a;b"},
+    "path over 1024": {"path": "/" + "p" * 1024},
+    "__Host- for a domain": {"name": "__Host-b", "secure": True},
+    "__host- not secure": {"name": "__host-b", "domain": "www.linkedin.com"},
+    "__Secure- not secure": {"name": "__Secure-b"},
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_import_refuses_a_cookie_chromium_would(
+    optout, vault: Vault, tmp_path: Path, case: str
+) -> None:
+    assert optout("session", "import", "linkedin", str(state_file(tmp_path))).code == 0
+    source = with_cookie(tmp_path, **REFUSED[case])
+    run = optout("session", "import", "linkedin", str(source))
+    assert run.code == 2, run.err
+    name = repr(REFUSED[case].get("name", "bcookie"))
+    assert run.err.startswith(f"optout: {source}: the cookie {name} on ")
+    assert "cannot be imported" in run.err and "Traceback" not in run.err
+    assert len(run.err.strip().splitlines()) == 1
+    assert VALUE not in run.err and LI_AT not in run.err
+    kept = vault.load("linkedin", "default")  # the session saved before is still there
+    assert kept is not None and [c.value for c in kept.cookies] == [LI_AT, "ajax:5550123"]
+
+
+ACCEPTED: dict[str, dict[str, object]] = {
+    "session cookie": {"expires": -1},
+    "expiry 0": {"expires": 0},
+    "expiry in 9999": {"expires": 253402300799},
+    "host-only": {"domain": "www.linkedin.com"},
+    "capitals": {"domain": ".LinkedIn.com"},
+    "space inside the name": {"name": "b cookie"},
+    "quotes and a colon": {"value": '"ajax:1234567"'},
+    "empty value": {"value": ""},
+    "unicode value": {"value": "é ü"},
+    "__Host-": {"name": "__Host-b", "domain": "www.linkedin.com", "secure": True},
+    "a deeper path": {"path": "/feed/"},
+    "IPv4": {"domain": "127.0.0.1"},
+    "IPv6": {"domain": "[::1]"},
+    "international": {"domain": ".bücher.de"},
+    "underscore": {"domain": "my_host.linkedin.com"},
+}
+
+
+@pytest.mark.parametrize("case", ACCEPTED)
+def test_import_takes_every_cookie_chromium_takes(
+    optout, tmp_path: Path, chromium: Chromium, case: str
+) -> None:
+    source = with_cookie(tmp_path, **ACCEPTED[case])
+    run = optout("session", "import", "linkedin", str(source))
+    assert run.code == 0, run.err
+    state = json.loads(source.read_text())
+
+    async def open_context() -> None:
+        await (await chromium.browser.new_context(storage_state=state)).close()
+
+    chromium.run(open_context())
+
+
+def test_import_refuses_local_storage_that_is_not_text(optout, tmp_path: Path) -> None:
+    source = state_file(tmp_path)
+    data = json.loads(source.read_text())
+    data["origins"] = [
+        {"origin": "https://www.linkedin.com", "localStorage": [{"name": "k", "value": "\ud800"}]}
+    ]
+    source.write_text(json.dumps(data))
+    run = optout("session", "import", "linkedin", str(source))
+    assert run.code == 2 and "https://www.linkedin.com" in run.err and "lone surrogate" in run.err
