@@ -20,6 +20,7 @@ from agent.errors import AuthRequired
 from agent.models import Cookie, StorageState, Target
 from agent.store.keys import KEYRING_SERVICE, KEYRING_USER
 from agent.store.vault import Vault
+from tests import processes
 from tests.conftest import Chromium, Replay
 
 LI_AT = "AQEDATESTSECRETli_at0123456789"
@@ -382,3 +383,28 @@ def test_import_refuses_local_storage_that_is_not_text(optout, tmp_path: Path) -
     source.write_text(json.dumps(data))
     run = optout("session", "import", "linkedin", str(source))
     assert run.code == 2 and "https://www.linkedin.com" in run.err and "lone surrogate" in run.err
+
+
+# An import file is read up to a limit: a storage state is small ---------------------------------
+
+
+def test_import_of_a_huge_file_is_bad_input(optout, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as f:
+        f.truncate(64 * 1024 * 1024)  # sparse: 64 MB that take no room
+    run = optout("session", "import", "linkedin", str(huge))
+    assert run.code == 2 and "larger than 5 MB" in run.err
+    assert len(run.err.strip().splitlines()) == 1
+
+
+def test_import_of_an_endless_file_stops_at_the_limit(tmp_path: Path) -> None:
+    """/dev/zero never ends: reading it whole would take every byte of memory. The process is
+    held to 1 GB so that, if the limit were gone, it would fail instead of the machine."""
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+    done = processes.python(
+        limit + "import sys; from agent.cli import main; sys.exit(main(sys.argv[1:]))",
+        *("session", "import", "linkedin", "/dev/zero"),
+        env=processes.environment(tmp_path),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "/dev/zero is larger than 5 MB" in done.stderr and "Traceback" not in done.stderr

@@ -18,13 +18,22 @@ if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
 
+MAX_STATE_BYTES = 5 * 1024 * 1024  # a signed-in storage state is a few dozen kilobytes
+
+
 def read_storage_state(path: Path) -> StorageState:
     """Parse a Playwright storage-state file, or say in one line why it is not one (naming a
     cookie that Chromium would refuse, never its value)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_STATE_BYTES + 1)  # never more: /dev/zero has no end
     except OSError as e:
         raise BadInput(f"Cannot read {path}: {e.strerror or e}.") from None
+    if len(raw) > MAX_STATE_BYTES:
+        raise BadInput(
+            f"{path} is larger than 5 MB: not a Playwright storage-state file (those are a few "
+            "kilobytes). Is it the right file?"
+        )
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
