@@ -53,7 +53,7 @@ def redact_values(values: list[str]) -> None:
 
 def _shapes(secret: str) -> str:
     """A pattern for every shape `secret` takes in text. Without the quotes around it: a
-    cookie's value may be quoted (LinkedIn's JSESSIONID is "ajax:..."), and what a page or a
+    cookie's value may be quoted (one site's CSRF cookie is "ajax:..."), and what a page or a
     header carries is the bare value; quotes around it stay, around [redacted]. And each
     character as itself or %-encoded, in either case (in a URL; twice, %25.., in a URL within a
     URL), a space also as '+'."""

@@ -68,7 +68,7 @@ class _Sanitizer(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._dropping:
-            # Close the innermost element of that name, and whatever was left open inside it.
+            # End the innermost element of that name, and whatever was left open inside it.
             del self._dropping[len(self._dropping) - 1 - self._dropping[::-1].index(tag) :]
         elif not self._dropping and tag not in _DROPPED:
             self.out.append(f"</{tag}>")

@@ -59,7 +59,7 @@ class Held:
 def hold(home: Path, name: str, *, wait: float, what: str) -> Held:
     """Take the lock OPTOUT_HOME/locks/NAME.lock, waiting up to `wait` seconds (0: try once).
     When another process still holds it then, raise PersonMustAct naming that process's pid:
-    `what` is what the lock protects, as the message's subject ("The LinkedIn session (work)").
+    `what` is what the lock protects, as the message's subject ("The session of that account").
     Blocks the calling thread while it waits."""
     from filelock import FileLock, Timeout
 
