@@ -1,13 +1,16 @@
 """Logging, after structlog's production recipe: shared processors, a console renderer when
 stderr is a terminal and JSON lines otherwise, and one processor that redacts secrets.
 
-Secrets are redacted twice over: by key (any field named like a cookie, token or password) and
-by value (every session cookie value the run has loaded is registered with `redact_values`, and
-scrubbed from every string logged or written as evidence)."""
+Secrets are redacted twice over: by key (any field named like a cookie, token or password, at
+any depth) and by value (every session cookie value the run has loaded is registered with
+`redact_values`, and scrubbed, quoted or bare, plain or URL-encoded, from every key and value
+logged, however deeply nested, and from every text written as evidence)."""
 
 from __future__ import annotations
 
 import logging
+import re
+import string
 import sys
 import traceback
 from datetime import datetime, timezone
@@ -33,26 +36,76 @@ SECRET_KEYS = frozenset(
     }
 )
 _secret_values: set[str] = set()
+_pattern: re.Pattern[str] | None = None  # every shape of every secret; made again on a new one
+# What a URL carries as it is (RFC 3986's unreserved characters); any other may be %-encoded.
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+_DEPTH = 20  # past this, a nested field is shown as its (scrubbed) text: a cycle ends here
 
 
 def redact_values(values: list[str]) -> None:
-    """Never show these strings (session cookie values) in logs or evidence."""
-    _secret_values.update(v for v in values if len(v) >= 4)
+    """Never show these strings (session cookie values) in logs or evidence, in any shape."""
+    global _pattern
+    new = {v for v in values if len(v.strip('"')) >= 4} - _secret_values
+    if new:
+        _secret_values.update(new)
+        _pattern = None
+
+
+def _shapes(secret: str) -> str:
+    """A pattern for every shape `secret` takes in text. Without the quotes around it: a
+    cookie's value may be quoted (one site's CSRF cookie is "ajax:..."), and what a page or a
+    header carries is the bare value; quotes around it stay, around [redacted]. And each
+    character as itself or %-encoded, in either case (in a URL; twice, %25.., in a URL within a
+    URL), a space also as '+'."""
+    parts = []
+    for char in secret.strip('"'):
+        if char in _UNRESERVED:
+            parts.append(re.escape(char))
+            continue
+        utf8 = char.encode("utf-8", "surrogatepass")
+        encoded = "".join(f"%(?:25)?{byte:02X}" for byte in utf8)
+        shapes = [re.escape(char), f"(?i:{encoded})", *([r"\+"] if char == " " else [])]
+        parts.append(f"(?:{'|'.join(shapes)})")
+    return "".join(parts)
 
 
 def scrub(text: str) -> str:
-    for secret in sorted(_secret_values, key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return text
+    """`text` with every shape of every registered secret replaced by [redacted]."""
+    global _pattern
+    if _pattern is None:
+        if not _secret_values:
+            return text
+        longest_first = sorted(_secret_values, key=len, reverse=True)
+        _pattern = re.compile("|".join(_shapes(secret) for secret in longest_first))
+    return _pattern.sub(REDACTED, text)
+
+
+def _clean(value: Any, depth: int = 0) -> Any:
+    """`value` scrubbed at any depth, keys and values; a field named like a secret (at any
+    depth) is redacted whole."""
+    if isinstance(value, str):
+        return scrub(value)
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if depth < _DEPTH and isinstance(value, dict):
+        return {
+            _clean(key, depth + 1): REDACTED
+            if isinstance(key, str) and key.lower() in SECRET_KEYS
+            else _clean(item, depth + 1)
+            for key, item in value.items()
+        }
+    if depth < _DEPTH and isinstance(value, (list, tuple, set, frozenset)):
+        items = [_clean(item, depth + 1) for item in value]
+        return items if isinstance(value, list) else tuple(items)
+    # Anything else is printed as its repr by both renderers: keep it unless that shows a secret.
+    shown = repr(value)
+    cleaned = scrub(shown)
+    return value if cleaned == shown else cleaned
 
 
 def _redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
-    for key, value in event.items():
-        if key.lower() in SECRET_KEYS:
-            event[key] = REDACTED
-        elif isinstance(value, str):
-            event[key] = scrub(value)
-    return event
+    cleaned: dict[str, Any] = _clean(event)
+    return cleaned
 
 
 def _stderr_logger(*_: Any) -> structlog.PrintLogger:
@@ -86,16 +139,47 @@ def get(name: str = "optout") -> Any:
     return structlog.get_logger(name)
 
 
+BUG_LOG_MAX_BYTES = 1_000_000  # past this, optout.log is rotated
+BUG_LOG_KEPT = 2  # rotated files kept beside it: optout.log.1 (newer) and optout.log.2
+_ENTRY_MAX_BYTES = 100_000  # one traceback this long is already more than a report needs
+
+
 def record_bug(error: BaseException, home: Path) -> Path:
-    """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log."""
-    from agent.store.files import write_private
+    """Append the traceback of an unexpected error (scrubbed) to OPTOUT_HOME/logs/optout.log.
+
+    One write per entry, appended (never read and rewritten), so concurrent failures in other
+    threads and processes all keep theirs. The rotation (optout.log -> .1 -> .2) happens under
+    a lock, so that two processes never rotate the same file twice."""
+    from agent.errors import PersonMustAct
+    from agent.store.files import append_private
+    from agent.store.locks import hold
 
     path = home / "logs" / "optout.log"
     trace = scrub("".join(traceback.format_exception(error)))
-    previous = path.read_bytes() if path.exists() else b""
-    stamp = datetime.now(timezone.utc).isoformat()
-    write_private(path, previous + f"[{stamp}]\n{trace}\n".encode())
-    return path
+    entry = f"[{datetime.now(timezone.utc).isoformat()}]\n{trace}\n".encode()
+    if len(entry) > _ENTRY_MAX_BYTES:
+        entry = entry[: _ENTRY_MAX_BYTES // 2] + b"\n[...]\n" + entry[-_ENTRY_MAX_BYTES // 2 :]
+    try:
+        with hold(home, "bug-log", wait=10, what="The bug log"):
+            _rotate(path, len(entry))
+            return append_private(path, entry, root=home)
+    except PersonMustAct:
+        # Another process has held the lock for long: keep this entry all the same, unrotated.
+        return append_private(path, entry, root=home)
+
+
+def _rotate(path: Path, incoming: int) -> None:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return
+    if size == 0 or size + incoming <= BUG_LOG_MAX_BYTES:
+        return
+    for n in range(BUG_LOG_KEPT, 1, -1):
+        older = path.with_name(f"{path.name}.{n - 1}")
+        if older.exists():
+            older.replace(path.with_name(f"{path.name}.{n}"))
+    path.replace(path.with_name(f"{path.name}.1"))
 
 
 def bug_message(error: BaseException, where: str, log_path: Path) -> str:

@@ -54,18 +54,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
     tmp = Path(tempfile.mkdtemp(prefix="optout-bench-"))
-    # A keyring that persists across processes; plaintext, in a throwaway folder, for this
-    # benchmark's made-up session only.
+    # A keyring that persists across processes: scripts/file_keyring.py, a plain file in a
+    # throwaway folder, for this benchmark's made-up session only (optout warns once, on the
+    # stderr it does not show, that it is not an OS keyring).
     env = dict(
         os.environ,
         OPTOUT_HOME=str(tmp / "home"),
-        XDG_DATA_HOME=str(tmp / "data"),
-        PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring",
+        PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
+        OPTOUT_FILE_KEYRING=str(tmp / "keyring.json"),
+        PYTHONPATH=os.pathsep.join(
+            filter(None, [str(ROOT / "scripts"), os.environ.get("PYTHONPATH")])
+        ),
     )
     os.environ.update(env)
+    from agent import log
     from agent.replay import ReplayServer
     from agent.store.vault import Vault
 
+    log.configure(verbose=False)  # this process's own warning goes to stderr, as optout's does
     optout = str(ROOT / ".venv" / "bin" / "optout")
     with ReplayServer("linkedin") as server:
         session = server.make_session("linkedin.com")

@@ -82,3 +82,83 @@ def test_console_on_a_terminal_json_otherwise() -> None:
     assert "[info" in terminal.getvalue() and "step 1: open the page" in terminal.getvalue()
     assert "hidden" not in terminal.getvalue()
     assert json.loads(pipe.getvalue())["platform"] == "linkedin"
+
+
+# Every shape a registered secret takes: nested fields, URL-encoded, without its quotes ----------
+
+CSRF = '"ajax:4455667788990"'  # LinkedIn's JSESSIONID, quotes and all; sent bare as csrf-token
+BARE = "ajax:4455667788990"
+LI_AT = "AQEDAnestedsecretvalue42"
+
+
+class Opaque:
+    """Something a log call may pass that is neither text nor a container."""
+
+    def __repr__(self) -> str:
+        return f"Opaque(token={BARE})"
+
+
+def test_logs_redact_secrets_in_every_field_at_any_depth() -> None:
+    stream = io.StringIO()
+    log.configure(verbose=True, stream=stream)
+    log.redact_values([CSRF, LI_AT])
+    log.get().info(
+        f"sent csrf-token {BARE}",
+        request={
+            "headers": {"x-restli": "2.0", "csrf-token": BARE, "x-li-track": LI_AT},
+            "params": ["q=settings", LI_AT, ("nested", [LI_AT])],
+        },
+        seen={LI_AT: 1, "count": 2},
+        url=f"https://www.linkedin.com/voyager/api/x?csrf=%22ajax%3A4455667788990%22&t={LI_AT}",
+        lower="https://www.linkedin.com/?c=ajax%3a4455667788990",
+        plus=f"q={BARE.replace(':', '%3A')}",
+        thing=Opaque(),
+        step=3,
+    )
+    text = stream.getvalue()
+    assert "4455667788990" not in text and LI_AT not in text
+    line = json.loads(text)
+    assert line["event"] == "sent csrf-token [redacted]"
+    assert line["request"]["headers"] == {
+        "x-restli": "2.0",
+        "csrf-token": "[redacted]",
+        "x-li-track": "[redacted]",
+    }
+    assert line["request"]["params"] == ["q=settings", "[redacted]", ["nested", ["[redacted]"]]]
+    assert line["seen"] == {"[redacted]": 1, "count": 2}
+    assert (
+        line["url"] == "https://www.linkedin.com/voyager/api/x?csrf=%22[redacted]%22&t=[redacted]"
+    )
+    assert line["step"] == 3
+
+
+def test_evidence_html_redacts_every_text_node_and_attribute() -> None:
+    log.redact_values([CSRF, LI_AT])
+    page = (
+        "<!DOCTYPE html><html><head><title>Settings</title>"
+        '<meta name="description" content="Data privacy">'
+        "<style>.a > .b { color: red }</style></head><body>"
+        f"<p>the token is {BARE}, bare</p>"
+        f'<div data-state="{BARE}" title={LI_AT} class="card">card</div>'
+        '<a href="/voyager/api?csrfToken=%22ajax%3A4455667788990%22">encoded</a>'
+        '<a href="/x?t=ajax%3a4455667788990">lower-case hex</a>'
+        '<img alt="ajax&#58;4455667788990" src="/a.png">'
+        '<input value="unregistered-token-1" type="hidden" name="csrfToken">'
+        "<input type=hidden value=unregistered-token-2>"
+        f"<code><code>inner</code>{LI_AT} still inside</code>"
+        f"<!-- {LI_AT} in a comment -->"
+        '<h1 class="title">Data &amp; AI &lt;Improvement&gt;</h1>'
+        '<a href=" java\tscript:steal()">a script by another name</a>'
+        "<title>&lt;/title&gt;&lt;script&gt;x()&lt;/script&gt;</title>"
+        "<br/><p>Use my data</p></body></html>"
+    )
+    clean = sanitize_html(page)
+    for secret in ("4455667788990", LI_AT, "unregistered-token-1", "unregistered-token-2"):
+        assert secret not in clean, secret
+    assert '<h1 class="title">Data &amp; AI &lt;Improvement&gt;</h1>' in clean
+    assert '<div data-state="[redacted]" title="[redacted]" class="card">card</div>' in clean
+    assert "<style>.a > .b { color: red }</style>" in clean
+    assert '<meta name="description" content="Data privacy">' in clean
+    assert clean.startswith("<!DOCTYPE html>") and "<br/><p>Use my data</p>" in clean
+    assert "<code" not in clean and "inner" not in clean and "<!--" not in clean
+    assert "steal" not in clean and "<script" not in clean

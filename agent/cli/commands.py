@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from agent.errors import BadInput, ExitCode
+from agent.errors import BadInput, ExitCode, login_command
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -224,10 +224,17 @@ def cmd_session(args: argparse.Namespace) -> int:
         if args.json:
             print_json([s.model_dump(mode="json") for s in sessions])
         for s in [] if args.json else sessions:
-            print(f"{s.platform} ({s.account}): saved {s.saved_at:%Y-%m-%d %H:%M} UTC")
+            if s.damaged:
+                print(
+                    f"{s.platform} ({s.account}): damaged ({s.damaged}); "
+                    f"sign in again: {login_command(s.platform, s.account)}"
+                )
+            else:
+                print(f"{s.platform} ({s.account}): saved {s.saved_at:%Y-%m-%d %H:%M} UTC")
         if not sessions and not args.json:
             print("No saved sessions. Sign in: optout login PLATFORM", file=sys.stderr)
-        return ExitCode.OK
+        # A damaged session is one the person must sign in to again: the list still shows all.
+        return ExitCode.PERSON_MUST_ACT if any(s.damaged for s in sessions) else ExitCode.OK
     target = one_target(args)
     flow, account = target.flow, target.account
     if args.session_command == "import":

@@ -87,7 +87,7 @@ class Event:
 class Options:
     headed: bool = False
     timeout: float = 20.0  # seconds to wait for any one thing to appear
-    home: Path = field(default_factory=Path.cwd)
+    home: Path = field(default_factory=lambda: _default_home())
     choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
     on_event: Callable[[Event], None] | None = None
 
@@ -99,3 +99,10 @@ class Options:
 
 
 DEADLINE_TIMEOUTS = 5
+
+
+def _default_home() -> Path:
+    """OPTOUT_HOME, else the user's data folder: where sessions and evidence live."""
+    from agent.store.files import home
+
+    return home()

@@ -1,36 +1,110 @@
 """Evidence a person can keep: a screenshot of the final state of the page and, when the site
-did not look as expected, the page's HTML with scripts, cookies and tokens stripped."""
+did not look as expected, the page's HTML with scripts, cookies and tokens stripped.
+
+The HTML is cleaned token by token, with the standard library's HTML tokenizer (html.parser),
+not with patterns over the text: the tokenizer reads attributes in any order, quoted, unquoted
+or entity-encoded (`ajax&#58;1` is `ajax:1`) just as the browser did, and every token is written
+out again by this module, escaped, so nothing reaches the file without being looked at. It needs
+no dependency, and what it reads is Chromium's own serialization of the page (`page.content()`),
+which is well-formed: a tokenizer is enough, no tree is needed.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 from agent.log import REDACTED, scrub
 from agent.store.files import write_private
 
-_STRIP = [
-    # Scripts and embedded data blobs (some sites ship page data in hidden <code> elements).
-    re.compile(r"<script\b.*?</script\s*>", re.I | re.S),
-    re.compile(r"<code\b.*?</code\s*>", re.I | re.S),
-    re.compile(r"<template\b.*?</template\s*>", re.I | re.S),
-    re.compile(r"<noscript\b.*?</noscript\s*>", re.I | re.S),
-]
-_INLINE_HANDLER = re.compile(r"""\son[a-z]+\s*=\s*("[^"]*"|'[^']*')""", re.I)
-_TOKEN_META = re.compile(r"""<meta\b[^>]*(csrf|token|session)[^>]*>""", re.I)
-_HIDDEN_VALUE = re.compile(
-    r"""(<input\b[^>]*type\s*=\s*["']?hidden["']?[^>]*?\svalue\s*=\s*)("[^"]*"|'[^']*')""", re.I
-)
+# Dropped with all they hold: scripts, and the places sites keep page data and state in
+# (some ship it in hidden <code> elements).
+_DROPPED = frozenset({"script", "code", "template", "noscript"})
+# A <meta> naming any of these in any attribute carries a token: dropped.
+_TOKEN_META = re.compile(r"csrf|token|session|cookie", re.I)
+# An <input> of these types holds what the page does not show: its value is redacted.
+_HIDDEN_INPUTS = frozenset({"hidden", "password"})
+
+
+class _Sanitizer(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)  # text and attributes arrive decoded
+        self.out: list[str] = []
+        self._dropping: list[str] = []  # the dropped elements we are inside, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag, attrs, "/")
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
+        if tag in _DROPPED and not close:
+            self._dropping.append(tag)
+        if self._dropping or tag in _DROPPED:
+            return
+        if tag == "meta" and any(_TOKEN_META.search(f"{n}={v or ''}") for n, v in attrs):
+            return
+        hidden = tag == "input" and any(
+            n == "type" and (v or "").strip().lower() in _HIDDEN_INPUTS for n, v in attrs
+        )
+        kept = []
+        for name, value in attrs:
+            if name.startswith("on") or _is_script_url(value):  # scripts, by other names
+                continue
+            if value is None:
+                kept.append(f" {scrub(name)}")
+                continue
+            shown = REDACTED if hidden and name == "value" else scrub(value)
+            kept.append(f' {scrub(name)}="{escape(shown, quote=True)}"')
+        self.out.append(f"<{tag}{''.join(kept)}{close}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._dropping:
+            # End the innermost element of that name, and whatever was left open inside it.
+            del self._dropping[len(self._dropping) - 1 - self._dropping[::-1].index(tag) :]
+        elif not self._dropping and tag not in _DROPPED:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if self._dropping:
+            return
+        # Inside <style> the text is CSS, not HTML: escaping it would change it. (Any other
+        # text is escaped, even where the tokenizer read it raw: what it decoded stays text.)
+        style = self.cdata_elem == "style"
+        self.out.append(scrub(data) if style else escape(scrub(data), quote=False))
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{scrub(decl)}>")
+
+    # Comments, processing instructions and CDATA sections are dropped: they show nothing and
+    # may hold anything.
+    def handle_comment(self, data: str) -> None:
+        pass
+
+    def handle_pi(self, data: str) -> None:
+        pass
+
+    def unknown_decl(self, data: str) -> None:
+        pass
+
+
+def _is_script_url(value: str | None) -> bool:
+    # Browsers ignore whitespace and control characters inside the scheme: "java\tscript:".
+    return "".join(c for c in (value or "") if c > " ").lower().startswith("javascript:")
 
 
 def sanitize_html(html: str) -> str:
-    for pattern in _STRIP:
-        html = pattern.sub("", html)
-    html = _INLINE_HANDLER.sub("", html)
-    html = _TOKEN_META.sub("", html)
-    html = _HIDDEN_VALUE.sub(rf'\1"{REDACTED}"', html)
-    return scrub(html)
+    """The page without scripts, comments, token-bearing metas and hidden inputs' values, and
+    with every shape of every registered secret redacted in every text node and attribute."""
+    sanitizer = _Sanitizer()
+    sanitizer.feed(html)
+    sanitizer.close()
+    # Once more over the whole: a secret that only the writing-out put back together.
+    return scrub("".join(sanitizer.out))
 
 
 class Evidence:
@@ -38,14 +112,17 @@ class Evidence:
 
     def __init__(self, home: Path, platform: str, account: str, action: str) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        self.home = home
         self.folder = home / "evidence" / platform / account
         self.name = f"{stamp}-{action}"
 
     def save(self, png: bytes, html: str | None = None) -> list[str]:
         """Write the screenshot, and the page's HTML (sanitized) when given; their paths."""
-        paths = [write_private(self.folder / f"{self.name}.png", png)]
+        paths = [write_private(self.folder / f"{self.name}.png", png, root=self.home)]
         if html is not None:
             paths.append(
-                write_private(self.folder / f"{self.name}.html", sanitize_html(html).encode())
+                write_private(
+                    self.folder / f"{self.name}.html", sanitize_html(html).encode(), root=self.home
+                )
             )
         return [str(p) for p in paths]

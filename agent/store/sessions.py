@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
@@ -13,13 +14,26 @@ from pydantic import ValidationError
 from agent.errors import BadInput, login_command
 from agent.models import Flow, StorageState
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
+
+MAX_STATE_BYTES = 5 * 1024 * 1024  # a signed-in storage state is a few dozen kilobytes
+
 
 def read_storage_state(path: Path) -> StorageState:
-    """Parse a Playwright storage-state file, or say in one line why it is not one."""
+    """Parse a Playwright storage-state file, or say in one line why it is not one (naming a
+    cookie that Chromium would refuse, never its value)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_STATE_BYTES + 1)  # never more: /dev/zero has no end
     except OSError as e:
         raise BadInput(f"Cannot read {path}: {e.strerror or e}.") from None
+    if len(raw) > MAX_STATE_BYTES:
+        raise BadInput(
+            f"{path} is larger than 5 MB: not a Playwright storage-state file (those are a few "
+            "kilobytes). Is it the right file?"
+        )
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
@@ -33,11 +47,40 @@ def read_storage_state(path: Path) -> StorageState:
     try:
         return StorageState.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
+        first = e.errors(include_url=False, include_input=False)[0]
+        refused = _refused(data, first)
+        if refused:
+            raise BadInput(f"{path}: {refused}.") from None
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
         raise BadInput(
             f"{path} is not a Playwright storage-state file: {where}: {first['msg']}."
         ) from None
+
+
+def _refused(data: dict[str, Any], error: ErrorDetails) -> str | None:
+    """What a rule of the session models says of one cookie or origin, naming it (its name and
+    domain, or its origin, shortened and escaped to one line); None for any other error."""
+    loc = error["loc"]
+    if len(loc) < 2 or loc[0] not in ("cookies", "origins"):
+        return None
+    if error["type"] == "value_error":  # the models' own rules
+        reason = str(error["ctx"]["error"]) if "ctx" in error else error["msg"]
+    elif error["type"] == "string_unicode":  # pydantic's, before the rules: a lone surrogate
+        reason = f"its {loc[-1]} is not valid text (it holds a lone surrogate)"
+    else:
+        return None
+    item = data[loc[0]][loc[1]]
+    if loc[0] == "origins":
+        return f"the local storage of {_shown(item.get('origin'))} cannot be imported: {reason}"
+    return (
+        f"the cookie {_shown(item.get('name'))} on {_shown(item.get('domain'))} cannot be "
+        f"imported: {reason}. Chromium would refuse it; save the storage state again"
+    )
+
+
+def _shown(text: object) -> str:
+    shown = repr(text)  # escapes control characters and lone surrogates
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def platform_session(
