@@ -287,3 +287,42 @@ def test_a_site_that_cannot_be_reached_is_exit_4_for_that_target(
     message = by_platform["linkedin"]["error"]["message"]
     assert "cannot be reached" in message and "nothing was changed" in message
     assert "bug" not in message
+
+
+# 12. The same account from two processes at once ------------------------------------------------
+
+
+def test_a_second_process_on_the_same_account_waits_then_says_who_has_it(
+    optout, signed_in: ReplayServer, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import agent.engine.runner
+
+    monkeypatch.setattr(agent.engine.runner, "LOCK_WAIT_SECONDS", 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_ACCOUNT, str(home)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+        assert run.code == 4, run.json
+        message = run.json[0]["error"]["message"]
+        assert "in use by another optout process" in message and f"pid {holder.pid}" in message
+        assert signed_in.writes == []
+        # A status needs no lock: reading while another run changes things is harmless.
+        assert optout("status", "linkedin", "--base-url", signed_in.url).code == 0
+    finally:
+        holder.kill()  # SIGKILL: the holder never releases; the OS lock goes with it
+        holder.wait()
+    run = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
+    assert run.code == 0 and run.json[0]["changed"] is True
+
+
+HOLD_THE_ACCOUNT = """
+import sys, time
+from pathlib import Path
+from agent.store.locks import hold
+held = hold(Path(sys.argv[1]), "run-linkedin-default", wait=0, what="x")
+print("held", flush=True)
+time.sleep(600)
+"""

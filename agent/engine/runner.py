@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Request, Route
 
     from agent.models import Action, Flow, Options, StorageState, Target
+    from agent.store.locks import Held
 
 CLOSING_SECONDS = 10  # closing a context whose page never answers must not hold the run
+LOCK_WAIT_SECONDS = 10  # how long an apply waits for another one on the same account
 
 
 async def run_targets(
@@ -67,11 +69,33 @@ async def run_target(
     if isinstance(session, OptoutError):
         return failed(result, session)
     try:
-        context = await _open(browser, target, session, action)
+        held = await _lock(target, action, options)
     except OptoutError as e:
         return failed(result, e)
+    try:
+        await _in_context(browser, target, session, action, options, result)
+    finally:
+        if held is not None:
+            held.release()
+    return result
+
+
+async def _in_context(
+    browser: Browser,
+    target: Target,
+    session: StorageState,
+    action: Action,
+    options: Options,
+    result: Result,
+) -> None:
+    try:
+        context = await _open(browser, target, session, action)
+    except OptoutError as e:
+        failed(result, e)
+        return
     except Exception as e:
-        return failed(result, bug(e, f"on {target.flow.name}", options))
+        failed(result, bug(e, f"on {target.flow.name}", options))
+        return
     try:
         await _visit(context, target, action, options, result)
     except Exception as e:
@@ -79,7 +103,22 @@ async def run_target(
     finally:
         with contextlib.suppress(Exception, asyncio.TimeoutError):
             await asyncio.wait_for(context.close(), CLOSING_SECONDS)
-    return result
+
+
+async def _lock(target: Target, action: Action, options: Options) -> Held | None:
+    """While one optout process changes a platform account, another waits briefly and then
+    says which process has it, instead of clicking too (reads need no lock)."""
+    from agent.store.locks import hold
+
+    if action != "apply":
+        return None
+    return await asyncio.to_thread(
+        hold,
+        options.home,
+        f"run-{target.flow.id}-{target.account}",
+        wait=LOCK_WAIT_SECONDS,
+        what=f"The {target.flow.name} account '{target.account}'",
+    )
 
 
 async def _open(
