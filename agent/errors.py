@@ -7,7 +7,7 @@ A kind always maps to the same exit status, so a result's error and a raised err
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
 class ExitCode(IntEnum):
@@ -21,7 +21,7 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130  # Ctrl-C, as shells report a process ended by SIGINT
 
 
-class ErrorKind(str, Enum):
+class ErrorKind(StrEnum):
     """What went wrong, as `--json` names it."""
 
     INTERNAL = "internal"

@@ -13,7 +13,7 @@ import re
 import string
 import sys
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -156,7 +156,7 @@ def record_bug(error: BaseException, home: Path) -> Path:
 
     path = home / "logs" / "optout.log"
     trace = scrub("".join(traceback.format_exception(error)))
-    entry = f"[{datetime.now(timezone.utc).isoformat()}]\n{trace}\n".encode()
+    entry = f"[{datetime.now(UTC).isoformat()}]\n{trace}\n".encode()
     if len(entry) > _ENTRY_MAX_BYTES:
         entry = entry[: _ENTRY_MAX_BYTES // 2] + b"\n[...]\n" + entry[-_ENTRY_MAX_BYTES // 2 :]
     try:

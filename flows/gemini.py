@@ -35,6 +35,11 @@ LABELS = {
         "fr": "Désactiver et supprimer",
     },
     "turn_on": {"en": "Turn on", "de": "Einschalten", "de-2": "Aktivieren", "fr": "Activer"},
+    "refused": {  # en C (widely reported for automated browsers); de, fr G
+        "en": "This browser or app may not be secure",
+        "de": "Dieser Browser oder diese App ist möglicherweise nicht sicher",
+        "fr": "Ce navigateur ou cette application ne sont peut-être pas sécurisés",
+    },
     "admin": {  # G
         "en": "administrator manages this setting",
         "de": "von Ihrem Administrator verwaltet",
@@ -56,6 +61,7 @@ FLOW = Flow(
     cookie_domain="google.com",
     session_cookies=("__Secure-1PSID", "__Secure-3PSID", "SID"),  # C
     sign_in="https://accounts.google.com/ServiceLogin?continue=https://myactivity.google.com/product/gemini",
+    login_refused=(text(label(LABELS["refused"], "start")),),
     walls=Walls(
         sign_in=(r"^/ServiceLogin", r"^/v3/signin/(?!challenge)", r"^/signin/(?!v2/challenge)"),
         challenge=(r"^/v3/signin/challenge", r"^/signin/v2/challenge"),  # C

@@ -19,14 +19,14 @@ from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from agent.browser_cookies import (
+from agent.errors import BadInput, OptoutError, PersonMustAct
+from agent.store.browser_cookies import (
     KNOWN_BROWSERS,
     BrowserSpec,
     cookies_from_browser,
     list_profiles,
     parse_browser_spec,
 )
-from agent.errors import BadInput, OptoutError, PersonMustAct
 
 LI_AT = "AQEDARsecret-li-at-value"
 JSESSIONID = '"ajax:4711secret"'  # LinkedIn quotes it; the quotes are part of the value
@@ -387,7 +387,7 @@ def test_a_copy_torn_by_the_browser_writing_is_taken_again(
             torn.append(str(source))
             Path(target).write_bytes(b"half-written page" * 256)
 
-    monkeypatch.setattr("agent.browser_cookies.shutil.copyfile", copy_while_writing)
+    monkeypatch.setattr("agent.store.browser_cookies.shutil.copyfile", copy_while_writing)
     [found] = cookies_from_browser("firefox:default-release", ["linkedin.com"], home=fake_home)
     assert len(torn) == 1
     assert {c.name for c in found.cookies} == {"li_at", "JSESSIONID", "lang"}
@@ -466,7 +466,7 @@ def test_a_database_the_browser_locks_needs_the_person(
         # What Windows says when the browser holds the file without sharing it.
         raise PermissionError(13, "The process cannot access the file", str(source))
 
-    monkeypatch.setattr("agent.browser_cookies.shutil.copyfile", locked)
+    monkeypatch.setattr("agent.store.browser_cookies.shutil.copyfile", locked)
     with pytest.raises(PersonMustAct) as caught:
         cookies_from_browser("firefox", ["linkedin.com"], home=fake_home)
     assert "Close Firefox" in caught.value.message

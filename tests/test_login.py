@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import flows
 from agent.replay import ReplayServer
 from agent.store.vault import Vault
+from tests.conftest import Replay
 
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)"
@@ -96,3 +98,24 @@ def test_ctrl_c_during_login_saves_nothing(screen: str, home) -> None:
     assert err.strip().endswith("optout: interrupted; nothing was saved.")
     assert "Traceback" not in err and out == ""
     assert not list(home.rglob("*.session"))
+
+
+def test_a_sign_in_page_that_refuses_this_browser_suggests_the_everyday_one(
+    optout, screen: str, replay: Replay
+) -> None:
+    server = replay("gemini", "refuses_automation", signed_in=False)
+    start = time.monotonic()
+    run = optout("login", "gemini", "--base-url", server.url)
+    assert run.code == 4
+    assert "will not let a browser that optout drives sign in" in run.err
+    assert "optout session import gemini --from-browser" in run.err
+    assert time.monotonic() - start < 30  # not the ten minutes sign-in may take
+
+
+def test_a_security_check_that_keeps_coming_back_suggests_the_everyday_browser(
+    optout, screen: str, replay: Replay
+) -> None:
+    server = replay("linkedin", "challenge_repeats", signed_in=False)
+    run = optout("login", "linkedin", "--base-url", server.url)
+    assert run.code == 4, run.err
+    assert "optout session import linkedin --from-browser" in run.err

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.errors import BadInput, ExitCode, login_command
@@ -235,16 +236,104 @@ def cmd_session(args: argparse.Namespace) -> int:
             print("No saved sessions. Sign in: optout login PLATFORM", file=sys.stderr)
         # A damaged session is one the person must sign in to again: the list still shows all.
         return ExitCode.PERSON_MUST_ACT if any(s.damaged for s in sessions) else ExitCode.OK
+    if args.session_command == "import" and (args.from_browser or args.all):
+        return _import_from_browser(args, saved)
+    if args.session_command == "import":
+        _check_file_import(args)
     target = one_target(args)
     flow, account = target.flow, target.account
     if args.session_command == "import":
         state = platform_session(flow, read_storage_state(args.file), str(args.file), account)
         path = saved.save(flow.id, account, state)
         print(f"Imported the {flow.name} session ({account}); saved, encrypted, in {path}")
+        print(
+            f"The file {args.file} holds your session in plain text: delete it now.",
+            file=sys.stderr,
+        )
     elif saved.forget(flow.id, account):
         print(f"Forgot the {flow.name} session ({account}).")
     else:
         print(f"No saved {flow.name} session ({account}); nothing to forget.", file=sys.stderr)
+    return ExitCode.OK
+
+
+def _check_file_import(args: argparse.Namespace) -> None:
+    if args.platform is None:
+        raise BadInput(
+            "Say what to import: optout session import --all --from-browser firefox (or "
+            "chrome, edge, ...), or optout session import PLATFORM FILE."
+        )
+    if args.file is None:
+        import flows
+
+        if args.platform.lower() not in flows.names() and (
+            Path(args.platform).exists() or args.platform.endswith(".json")
+        ):
+            raise BadInput(
+                f"Name the platform before the file: optout session import PLATFORM "
+                f"{args.platform} (platforms: {', '.join(flows.names())})."
+            )
+        raise BadInput(
+            f"Give the file to import (optout session import {args.platform} FILE), or take "
+            f"the session from your browser: --from-browser firefox (or chrome, edge, ...)."
+        )
+
+
+def _import_from_browser(args: argparse.Namespace, saved: Vault) -> int:
+    """`session import PLATFORM|--all --from-browser BROWSER[:PROFILE]`."""
+    import flows
+    from agent.store.accounts import check_account
+    from agent.store.browser_cookies import parse_browser_spec
+    from agent.store.sessions import sessions_from_browser
+
+    if args.from_browser is None:
+        raise BadInput(
+            "--all goes with --from-browser: optout session import --all --from-browser firefox"
+        )
+    parse_browser_spec(args.from_browser)
+    if args.file is not None:
+        raise BadInput(f"Give a file or --from-browser, not both ({args.file}).")
+    if args.all == (args.platform is not None):
+        raise BadInput(
+            "Name one platform or use --all: optout session import --all --from-browser "
+            f"{args.from_browser}"
+        )
+    selected = [flows.load(n) for n in flows.names()] if args.all else [flow_of(args.platform)]
+    account = check_account("default" if args.account is None else args.account)
+    found = sessions_from_browser(args.from_browser, selected)
+    imported, skipped = 0, []
+    for flow in selected:
+        sessions = found[flow.id]
+        if len(sessions) > 1:
+            sources = ", ".join(s.source for s in sessions)
+            skipped.append(
+                f"{flow.name} is signed in in {len(sessions)} profiles ({sources}): import "
+                f"them one at a time, each to its own account, e.g. optout session import "
+                f"{flow.id} --from-browser {sessions[0].source} --account NAME"
+            )
+        elif sessions:
+            path = saved.save(flow.id, account, sessions[0].state)
+            imported += 1
+            print(
+                f"{flow.id} ({account}): imported from {sessions[0].source}; saved, "
+                f"encrypted, in {path}"
+            )
+        elif not args.all:
+            raise BadInput(
+                f"{args.from_browser} holds no signed-in {flow.name} session "
+                f"({' or '.join(flow.session_cookies)} on {flow.cookie_domain}). Sign in to "
+                f"{flow.name} there first, or run: {login_command(flow.id, account)}"
+            )
+    if skipped and not args.all:
+        raise BadInput(skipped[0])
+    for line in skipped:
+        print(line, file=sys.stderr)
+    if not imported:
+        raise BadInput(
+            f"{args.from_browser} is signed in to none of the platforms optout knows "
+            f"({', '.join(flows.names())}). Sign in to them there first, or use optout login."
+        )
+    print(f"Next: optout status --all{'' if account == 'default' else ' --account ' + account}")
     return ExitCode.OK
 
 

@@ -68,10 +68,26 @@ def build() -> argparse.ArgumentParser:
         dest="session_command", metavar="SUBCOMMAND", required=True
     )
     imp = session.add_parser(
-        "import", parents=[common], help="take a Playwright storage-state file"
+        "import",
+        parents=[common],
+        help="take the session from your everyday browser, or from a file",
+        description="Save a platform's signed-in session: from the browser you use every day "
+        "(--from-browser), or from a Playwright storage-state file.",
+        epilog="examples:\n  optout session import --all --from-browser firefox\n"
+        "  optout session import linkedin --from-browser chrome:Default --account work\n"
+        "  optout session import linkedin state.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("platform", metavar="PLATFORM")
-    imp.add_argument("file", metavar="FILE", type=Path)
+    imp.add_argument("platform", metavar="PLATFORM", nargs="?")
+    imp.add_argument("file", metavar="FILE", type=Path, nargs="?")
+    imp.add_argument(
+        "--from-browser",
+        metavar="BROWSER[:PROFILE]",
+        help="chrome, chromium, edge, brave, opera, vivaldi, firefox or safari, and a profile",
+    )
+    imp.add_argument(
+        "--all", action="store_true", help="every supported platform signed in there"
+    )
     session.add_parser("list", parents=[common, as_json], help="the saved sessions")
     forget = session.add_parser("forget", parents=[common], help="delete a saved session")
     forget.add_argument("platform", metavar="PLATFORM")

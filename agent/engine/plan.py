@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from agent.models import Flow, Step
 
 
-class Part(str, Enum):
+class Part(StrEnum):
     DIRECT = "direct"  # open the setting's own page
     CLICK = "click"  # the way a person clicks there, when the direct route fails
     READ = "read"

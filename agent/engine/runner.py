@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from agent import log
@@ -48,7 +48,7 @@ def new_result(target: Target, action: Action) -> Result:
         account=target.account,
         setting=target.flow.setting.id,
         action=action,
-        checked_at=datetime.now(timezone.utc),
+        checked_at=datetime.now(UTC),
     )
 
 

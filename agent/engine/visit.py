@@ -115,7 +115,7 @@ class Visit:
         the page's HTML): a page whose script never yields would hold it forever."""
         try:
             return await asyncio.wait_for(work, self.find.timeout_ms / 1000)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise self.site_changed(
                 f"the page stopped answering (its scripts did not yield within "
                 f"{self.options.timeout:g} seconds)."

@@ -113,6 +113,10 @@ class Flow(Frozen):
     cookie_domain: str
     session_cookies: tuple[str, ...] = Field(min_length=1)
     sign_in: str = Field(pattern=r"^(/|https://)")  # where `login` opens the browser
+    # What its sign-in page shows when it refuses a browser driven by a program ("This
+    # browser or app may not be secure"): `login` then suggests taking the everyday browser's
+    # session instead of waiting.
+    login_refused: tuple[Locate, ...] = ()
     walls: Walls
     setting: Setting
     direct: str = Field(pattern=r"^/")

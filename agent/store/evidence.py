@@ -12,7 +12,7 @@ which is well-formed: a tokenizer is enough, no tree is needed.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -111,7 +111,7 @@ class Evidence:
     """Where one run's evidence goes: OPTOUT_HOME/evidence/PLATFORM/ACCOUNT/."""
 
     def __init__(self, home: Path, platform: str, account: str, action: str) -> None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         self.home = home
         self.folder = home / "evidence" / platform / account
         self.name = f"{stamp}-{action}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -119,3 +120,33 @@ def retarget(state: StorageState, from_domain: str, to_url: str) -> StorageState
         o.model_copy(update={"origin": f"{parts.scheme}://{parts.netloc}"}) for o in state.origins
     ]
     return StorageState(cookies=cookies, origins=origins)
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """A platform's live session, found in one profile of the person's browser."""
+
+    flow: Flow
+    source: str  # "chrome:Default"
+    state: StorageState
+
+
+def sessions_from_browser(spec: str, selected: list[Flow]) -> dict[str, list[BrowserSession]]:
+    """For each selected platform, its live sessions in the browser `spec` (BROWSER[:PROFILE]):
+    one per profile signed in to it (none when it is signed out everywhere). The browser's
+    files are only read; its cookie values are never shown."""
+    from agent import log
+    from agent.store.browser_cookies import cookies_from_browser
+
+    profiles = cookies_from_browser(spec, [flow.cookie_domain for flow in selected])
+    log.redact_values([c.value for p in profiles for c in p.cookies])
+    found: dict[str, list[BrowserSession]] = {flow.id: [] for flow in selected}
+    for profile in profiles:
+        for flow in selected:
+            state = profile.storage_state()
+            try:
+                session = platform_session(flow, state, profile.source)
+            except BadInput:  # no live session cookie of this platform in that profile
+                continue
+            found[flow.id].append(BrowserSession(flow, profile.source, session))
+    return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -78,7 +78,7 @@ class Vault:
         record = _SealedSession(
             platform=platform,
             account=account,
-            saved_at=datetime.now(timezone.utc),
+            saved_at=datetime.now(UTC),
             cookies=sorted({c.name for c in state.cookies}),
             nonce=base64.b64encode(nonce).decode(),
             ciphertext=base64.b64encode(sealed).decode(),
