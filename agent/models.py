@@ -296,3 +296,4 @@ class Result(BaseModel):
     evidence: list[str] = []
     checked_at: datetime
     language: str | None = None  # the page's UI language (<html lang>), when it said
+    found_by: str | None = None  # how the control was found, e.g. "label" or "structure"
