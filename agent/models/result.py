@@ -32,6 +32,7 @@ class Result(BaseModel):
     checked_at: datetime
     language: str | None = None  # the page's UI language (<html lang>), when it said
     choices: list[str] = []  # the platform options carried out (e.g. "delete-activity")
+    found_by: str | None = None  # how the control was found (its way in the flow)
 
     @property
     def exit_code(self) -> ExitCode:

@@ -1,0 +1,2 @@
+"""What optout keeps on disk, private to the user: sessions (encrypted), evidence, the run
+history, and the locks between optout processes."""

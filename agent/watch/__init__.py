@@ -1,0 +1,1 @@
+"""Keeping watch: what the history shows over time, as a report a person can keep."""
