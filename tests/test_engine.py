@@ -275,14 +275,14 @@ def test_a_wall_behind_an_overlay_stops_the_action_at_once(on_page) -> None:
             await self.page.get_by_role("button", name="Go").click()
 
     async def check(page: Any) -> float:
-        visit = ClickingGo(page, Target(flow=example_flow(walls=walls)), Options(timeout=4))
+        visit = ClickingGo(page, Target(flow=example_flow(walls=walls)), Options(timeout=20))
         await dismiss_overlays(visit)
         start = time.monotonic()
         try:
             await visit.walk_within_deadline("status", new_result(visit.target, "status"))
         finally:
             assert await page.evaluate("window.clicked") == []
-            assert time.monotonic() - start < 2
+            assert time.monotonic() - start < 10  # not the click's 20 s
         return 0
 
     with pytest.raises(ChallengeRequired, match=r"^Terms\.$"):

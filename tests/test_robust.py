@@ -50,16 +50,21 @@ def test_state_words_come_from_the_flows_not_the_engine() -> None:
     assert not re.search(any_label(LABEL), "Improve the model for everyone On", re.I)
 
 
+# A long --timeout in these tests: only judging a settled page, never waiting out the timeout,
+# can make them end in less than half of it (scripts/bench.py measures how fast they are).
+LONG = 60
+
+
 def test_a_settled_page_without_the_control_fails_fast(optout, replay: Replay) -> None:
-    """At default settings (--timeout 20), a page that has finished loading without the
-    setting's control is judged at once: exit 5 with evidence in well under the timeout."""
+    """A page that has finished loading without the setting's control is judged once it has
+    settled, at every step of the way there, not after the timeout: exit 5 with evidence."""
     server = replay("linkedin", "control_missing")
     start = time.monotonic()
-    run = optout("status", "linkedin", "--base-url", server.url, "--json")
+    run = optout("status", "linkedin", "--base-url", server.url, "--json", "--timeout", f"{LONG}")
     elapsed = time.monotonic() - start
     assert run.code == 5, run.json
     assert [p.rsplit(".", 1)[1] for p in run.json[0]["evidence"]] == ["png", "html"]
-    assert elapsed < 10, elapsed
+    assert elapsed < LONG / 2, elapsed
 
 
 # The five pages written apart from the flows that once broke them ------------------------------
@@ -89,12 +94,12 @@ def test_a_row_named_with_its_state_opens_the_switch(optout, replay: Replay) -> 
 def test_a_turn_off_that_saves_at_once_and_shows_a_notice(optout, replay: Replay) -> None:
     server = replay("gemini", "one_step_off")
     start = time.monotonic()
-    run = optout("apply", "gemini", "--base-url", server.url, "--json")
+    run = optout("apply", "gemini", "--base-url", server.url, "--json", "--timeout", f"{LONG}")
     assert run.code == 0, run.json
     assert run.json[0]["changed"] is True and server.settings["keep-activity"] is False
     assert [w.body for w in server.writes] == [{"value": False}]
     assert run.logged("closed a notice")
-    assert time.monotonic() - start < 20  # no wait for a confirmation that never comes
+    assert time.monotonic() - start < LONG / 2  # no wait for a confirmation that never comes
 
 
 def test_terms_that_show_after_the_page_stop_the_run_at_once(optout, replay: Replay) -> None:
@@ -102,18 +107,18 @@ def test_terms_that_show_after_the_page_stop_the_run_at_once(optout, replay: Rep
     page's last scripts stop the run before the switch is touched."""
     server = replay("claude", "terms_after_load")
     start = time.monotonic()
-    run = optout("apply", "claude", "--base-url", server.url, "--json")
+    run = optout("apply", "claude", "--base-url", server.url, "--json", "--timeout", f"{LONG}")
     assert run.code == 4, run.json
     assert run.json[0]["error"]["kind"] == "challenge"
     assert "never accepts terms" in run.json[0]["error"]["message"]
     assert server.writes == [] and server.settings["help-improve-claude"] is True
-    assert time.monotonic() - start < 15
+    assert time.monotonic() - start < LONG / 2
 
 
 def test_an_error_page_instead_of_the_switch_is_exit_5_fast(optout, replay: Replay) -> None:
     server = replay("linkedin", "setting_error")
     start = time.monotonic()
-    run = optout("apply", "linkedin", "--base-url", server.url, "--json")
+    run = optout("apply", "linkedin", "--base-url", server.url, "--json", "--timeout", f"{LONG}")
     assert run.code == 5, run.json
     assert run.json[0]["evidence"] and server.writes == []
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < LONG / 2

@@ -126,7 +126,7 @@ def test_a_page_that_never_answers_ends_at_the_deadline(optout, replay: Replay) 
     elapsed = time.monotonic() - start
     assert run.code == 5, run.json
     assert run.json[0]["error"]["kind"] == "site_changed"
-    assert elapsed < 2 * 5 + 8, elapsed  # the deadline, plus starting and closing the browser
+    assert elapsed < 2 * 5 + 25, elapsed  # the deadline, plus starting and closing the browser
 
 
 def test_a_walk_that_hangs_is_stopped_at_the_deadline(
@@ -162,7 +162,7 @@ def test_one_stuck_target_never_holds_back_the_others(optout, replay: Replay) ->
         "status", "--all", "--timeout", "2", "--json",
         "--base-url", f"linkedin={stuck.url}", "--base-url", f"claude={fine.url}",
     )  # fmt: skip
-    assert time.monotonic() - start < 2 * 5 + 8
+    assert time.monotonic() - start < 2 * 5 + 25
     by_platform = {r["platform"]: r for r in run.json}
     assert by_platform["claude"]["state"] == "on" and by_platform["claude"]["error"] is None
     assert by_platform["linkedin"]["error"]["kind"] == "site_changed"
@@ -173,9 +173,9 @@ def test_a_wall_met_by_the_overlay_handler_ends_the_run_at_once(
 ) -> None:
     server = replay("claude", "terms_popup", "route_renamed")
     start = time.monotonic()
-    run = optout("apply", "claude", "--base-url", server.url, "--json")
+    run = optout("apply", "claude", "--base-url", server.url, "--json", "--timeout", "60")
     assert run.code == 4 and run.json[0]["error"]["kind"] == "challenge"
-    assert time.monotonic() - start < 15
+    assert time.monotonic() - start < 30  # never a wait for a click the wall blocks
     assert server.writes == []
 
 

@@ -25,6 +25,7 @@ WITH_CHOICES = frozenset({"plan", "apply"})
 
 
 def build() -> argparse.ArgumentParser:
+    import flows  # the registry only: no flow is loaded
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--account", metavar="NAME", help="which of your accounts (default: default)"
@@ -74,8 +75,8 @@ def build() -> argparse.ArgumentParser:
         description="Save a platform's signed-in session: from the browser you use every day "
         "(--from-browser), or from a Playwright storage-state file.",
         epilog="examples:\n  optout session import --all --from-browser firefox\n"
-        "  optout session import linkedin --from-browser chrome:Default --account work\n"
-        "  optout session import linkedin state.json",
+        f"  optout session import {flows.EXAMPLE} --from-browser chrome:Default --account work\n"
+        f"  optout session import {flows.EXAMPLE} state.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("platform", metavar="PLATFORM", nargs="?")

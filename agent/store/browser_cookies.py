@@ -524,7 +524,7 @@ def _extract(
             options["local_state_path"] = str(key_copy)
     try:
         # extract_from_path, not from_path: the latter drops values that are not strict
-        # RFC 6265 octets, such as LinkedIn's quoted JSESSIONID. `app_bound="disabled"`: never
+        # RFC 6265 octets, such as a value in double quotes. `app_bound="disabled"`: never
         # inject into a browser process to unwrap Chrome's app-bound key on Windows.
         return rookie_cookies.extract_from_path(
             str(copy), domains=list(domains), app_bound="disabled", **options
