@@ -49,7 +49,9 @@ class Op(BaseModel):
     params: dict[str, Any] = {}
 
     def describe(self) -> str:
-        args = ",".join(f"{k}={v}" for k, v in self.params.items() if k in _SHOWN.get(self.name, ()))
+        args = ",".join(
+            f"{k}={v}" for k, v in self.params.items() if k in _SHOWN.get(self.name, ())
+        )
         return f"{self.name}({args})" if args else self.name
 
 
@@ -141,7 +143,9 @@ OPERATORS: dict[str, Operator] = {
         Operator(
             "wrap",
             BOTH,
-            lambda rng, _t: {"tags": [_pick(rng, ("div", "span")) for _ in range(rng.randint(1, 3))]},
+            lambda rng, _t: {
+                "tags": [_pick(rng, ("div", "span")) for _ in range(rng.randint(1, 3))]
+            },
             _always("success"),
         ),
         Operator(
@@ -153,7 +157,9 @@ OPERATORS: dict[str, Operator] = {
         Operator(
             "label_text",
             BOTH,
-            lambda rng, _t: {"how": _pick(rng, ("upper", "lower", "title", "spaces", "nbsp", "newline"))},
+            lambda rng, _t: {
+                "how": _pick(rng, ("upper", "lower", "title", "spaces", "nbsp", "newline"))
+            },
             _always("success"),
             excludes=ON_THE_LABEL,
         ),
@@ -173,7 +179,7 @@ OPERATORS: dict[str, Operator] = {
             "name_decor",
             BOTH,
             lambda rng, _t: {
-                "text": _pick(rng, ("›", "→", "▸", "⌄", "(2)", "3 new", "New")),
+                "text": _pick(rng, ("\u203a", "→", "▸", "⌄", "(2)", "3 new", "New")),
                 "before": rng.random() < 0.25,
             },
             _always("success"),
@@ -184,7 +190,8 @@ OPERATORS: dict[str, Operator] = {
             SWITCH,
             lambda rng, _t: {
                 "as": _pick(
-                    rng, ("checkbox", "switch", "button_checked", "button_pressed", "label_checkbox")
+                    rng,
+                    ("checkbox", "switch", "button_checked", "button_pressed", "label_checkbox"),
                 ),
                 "words": list(_pick(rng, STATE_WORDS)),
             },
@@ -221,9 +228,18 @@ OPERATORS: dict[str, Operator] = {
             BOTH,
             lambda rng, _t: {
                 **_when(rng),
-                "title": _pick(rng, ("Try Premium free for 1 month", "Turn on notifications?", "New: a personalised feed")),
+                "title": _pick(
+                    rng,
+                    (
+                        "Try Premium free for 1 month",
+                        "Turn on notifications?",
+                        "New: a personalised feed",
+                    ),
+                ),
                 "body": "See what's new. You can change this later.",
-                "accept": _pick(rng, ("Try now", "Accept", "Continue", "Yes, turn it on", "Get started")),
+                "accept": _pick(
+                    rng, ("Try now", "Accept", "Continue", "Yes, turn it on", "Get started")
+                ),
                 **_pick(
                     rng,
                     (
@@ -331,9 +347,7 @@ OPERATORS: dict[str, Operator] = {
             excludes=frozenset({"control_missing"}),
         ),
         Operator("save_fails", BOTH, lambda _rng, _t: {}, _on_apply("exit6"), blocking=True),
-        Operator(
-            "control_missing", BOTH, lambda _rng, _t: {}, _always("exit5"), blocking=True
-        ),
+        Operator("control_missing", BOTH, lambda _rng, _t: {}, _always("exit5"), blocking=True),
     )
 }
 

@@ -113,7 +113,11 @@ def judge(mutant: Mutant, run: Run, server: ReplayServer, timeout: float) -> lis
             turns_on = isinstance(w.body, dict) and w.body.get("value") is not False
             if w.path != own or turns_on:
                 what = "a decoy" if w.path.endswith("/" + DECOY) else "not the setting"
-                detail = f"POST {w.path} {w.body} ({what})" if w.path != own else f"POST {w.path} {w.body} (turns it on)"
+                detail = (
+                    f"POST {w.path} {w.body} ({what})"
+                    if w.path != own
+                    else f"POST {w.path} {w.body} (turns it on)"
+                )
                 violated("wrong_write", detail)
     if result.state in ("on", "off") and (result.state == "on") != run.stored:
         violated("false_report", f"reported {result.state.upper()}, the server holds {run.stored}")

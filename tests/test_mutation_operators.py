@@ -55,7 +55,10 @@ def posts(server: ReplayServer) -> list[tuple[str, Any]]:
 
 
 def own(platform: str) -> str:
-    server_api = {"linkedin": "/voyager/api/mypreferences/settings", "claude": "/api/account/settings"}
+    server_api = {
+        "linkedin": "/voyager/api/mypreferences/settings",
+        "claude": "/api/account/settings",
+    }
     return f"{server_api[platform]}/{flows.load(platform).setting.id}"
 
 
@@ -108,7 +111,10 @@ def test_a_swapped_control_still_saves_through_the_page(
 
 
 def test_a_decoy_click_is_recorded_as_a_write_to_the_decoy_setting(chromium: Chromium) -> None:
-    m = mutant("claude", Op(name="decoy", params={"label": "Use my data for personalised ads", "where": "before"}))
+    m = mutant(
+        "claude",
+        Op(name="decoy", params={"label": "Use my data for personalised ads", "where": "before"}),
+    )
 
     async def check(page: Any, server: ReplayServer) -> None:
         await page.get_by_role("switch", name="Use my data for personalised ads").click()
@@ -119,9 +125,19 @@ def test_a_decoy_click_is_recorded_as_a_write_to_the_decoy_setting(chromium: Chr
     on_setting_page(chromium, m, check)
 
 
-def test_a_dialog_is_dismissed_without_a_write_and_its_accept_is_recorded(chromium: Chromium) -> None:
-    params = {"when": "before", "after_ms": 0, "title": "Try Premium", "body": "", "accept": "Try now"}
-    m = mutant("linkedin", Op(name="dialog", params={**params, "dismiss": "Not now", "dismiss_aria": None}))
+def test_a_dialog_is_dismissed_without_a_write_and_its_accept_is_recorded(
+    chromium: Chromium,
+) -> None:
+    params = {
+        "when": "before",
+        "after_ms": 0,
+        "title": "Try Premium",
+        "body": "",
+        "accept": "Try now",
+    }
+    m = mutant(
+        "linkedin", Op(name="dialog", params={**params, "dismiss": "Not now", "dismiss_aria": None})
+    )
 
     async def check(page: Any, server: ReplayServer) -> None:
         dialog = page.get_by_role("dialog", name="Try Premium")
@@ -208,7 +224,11 @@ def test_a_notice_follows_the_save(chromium: Chromium) -> None:
 
     async def check(page: Any, server: ReplayServer) -> None:
         await page.get_by_role("switch", name="Help improve Claude").click()
-        await page.get_by_role("dialog", name="Setting updated").get_by_role("button", name="Got it").click()
+        await (
+            page.get_by_role("dialog", name="Setting updated")
+            .get_by_role("button", name="Got it")
+            .click()
+        )
         assert len(server.writes) == 1
 
     on_setting_page(chromium, m, check)
@@ -221,7 +241,13 @@ def test_the_control_missing_and_the_terms_wall(chromium: Chromium) -> None:
 
     on_setting_page(chromium, mutant("claude", Op(name="control_missing")), missing)
 
-    params = {"when": "before", "after_ms": 0, "title": "Updated terms", "body": "", "accept": "I agree"}
+    params = {
+        "when": "before",
+        "after_ms": 0,
+        "title": "Updated terms",
+        "body": "",
+        "accept": "I agree",
+    }
 
     async def wall(page: Any, server: ReplayServer) -> None:
         dialog = page.get_by_role("dialog", name="Updated terms")
