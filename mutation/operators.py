@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any, Literal
@@ -361,11 +361,12 @@ class Mutant(BaseModel):
     seed: int
     kind: str  # the flow's control kind
     ops: tuple[Op, ...]
-    single: bool = False  # one named operator (`single`), not a draw of a few
+    chosen: bool = False  # operators named (`chosen`), not drawn
 
     @property
     def account(self) -> str:
-        return f"{self.ops[0].name}-{self.seed}" if self.single else f"mutant-{self.seed}"
+        names = ".".join(op.name for op in self.ops) if self.chosen else ""
+        return f"mutant-{self.seed}-{names}"[:64].rstrip(".-")
 
     def op(self, name: str) -> Op | None:
         return next((op for op in self.ops if op.name == name), None)
@@ -454,9 +455,32 @@ def _fits(op: Operator, chosen: list[Operator]) -> bool:
     return True
 
 
-def single(platform: str, name: str, seed: int, timeout: float) -> Mutant:
-    """A mutant of one given operator (parameters drawn from `seed`)."""
+def chosen(platform: str, names: Sequence[str], seed: int, timeout: float) -> Mutant:
+    """A mutant of the named operators, their parameters drawn from `seed`."""
     kind = flows.load(platform).control.kind
-    params = OPERATORS[name].draw(random.Random(f"{platform}:{name}:{seed}"), timeout)
-    ops = (Op(name=name, params=params),)
-    return Mutant(platform=platform, seed=seed, kind=kind, ops=ops, single=True)
+    unknown = [n for n in names if n not in OPERATORS or kind not in OPERATORS[n].kinds]
+    if unknown:
+        raise ValueError(f"not an operator for a {kind} control: {', '.join(unknown)}")
+    rng = random.Random(f"{platform}:{','.join(names)}:{seed}")
+    ops = tuple(Op(name=n, params=OPERATORS[n].draw(rng, timeout)) for n in names)
+    return Mutant(platform=platform, seed=seed, kind=kind, ops=ops, chosen=True)
+
+
+def cover(platform: str, seed: int, timeout: float, size: int = 3) -> list[Mutant]:
+    """Every operator that applies to the platform's control, in mutants of up to `size` that
+    fit together: the smallest sample that still exercises each one. Seeds are seed, seed+1..."""
+    kind = flows.load(platform).control.kind
+    pending = applicable(kind)
+    random.Random(f"{platform}:cover:{seed}").shuffle(pending)
+    groups: list[list[Operator]] = []
+    while pending:
+        group: list[Operator] = []
+        for op in list(pending):
+            if len(group) < size and _fits(op, group):
+                group.append(op)
+                pending.remove(op)
+        groups.append(group)
+    return [
+        chosen(platform, [op.name for op in group], seed + i, timeout)
+        for i, group in enumerate(groups)
+    ]

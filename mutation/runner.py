@@ -30,7 +30,9 @@ DEADLINE_FACTOR = 5
 Invariant = Literal[
     "wrote_while_reading",  # status or dry run: any write at all
     "wrong_write",  # apply: a write to anything but the setting, or one that turns it on
-    "false_report",  # a state or change reported that the server's stored value does not show
+    "false_success",  # OFF or a change reported that the server's stored value does not show
+    "false_state",  # ON (or not offered) reported while the server holds OFF: e.g. the state
+    # read before a click that did save, left in a result that ended in an error
     "past_deadline",  # a run longer than DEADLINE_FACTOR x --timeout
     "no_evidence",  # an error without its screenshot (and the HTML, for exit 5)
     "disallowed_outcome",  # an outcome the mutant's operators do not allow
@@ -83,8 +85,11 @@ class Verdict:
 
     def replay_command(self, timeout: float) -> str:
         m = self.mutant
-        single = f" --op {m.ops[0].name}" if m.single else ""
-        return f"scripts/fuzz --platform {m.platform}{single} --seed {m.seed} --mutants 1 --timeout {timeout:g}"
+        ops = f" --ops {','.join(op.name for op in m.ops)}" if m.chosen else ""
+        return (
+            f"scripts/fuzz --platform {m.platform}{ops} --seed {m.seed} --mutants 1 "
+            f"--timeout {timeout:g}"
+        )
 
     def message(self, timeout: float) -> str:
         lines = [f"{self.mutant.platform} seed {self.mutant.seed}: {self.mutant.describe()}"]
@@ -119,12 +124,12 @@ def judge(mutant: Mutant, run: Run, server: ReplayServer, timeout: float) -> lis
                     else f"POST {w.path} {w.body} (turns it on)"
                 )
                 violated("wrong_write", detail)
-    if result.state in ("on", "off") and (result.state == "on") != run.stored:
-        violated("false_report", f"reported {result.state.upper()}, the server holds {run.stored}")
-    if result.state == "unavailable":
-        violated("false_report", f"reported unavailable, the server holds {run.stored}")
-    if result.changed and run.stored is not False:
-        violated("false_report", f"reported a change, the server holds {run.stored}")
+    holds = {True: "ON", False: "OFF", None: "nothing"}[run.stored]
+    if (result.state == "off" or result.changed) and run.stored is not False:
+        said = "a change" if result.changed else "OFF"
+        violated("false_success", f"reported {said}, the server holds {holds}")
+    elif result.state in ("on", "unavailable") and run.stored is not (result.state == "on"):
+        violated("false_state", f"reported {result.state.upper()}, the server holds {holds}")
     if run.seconds > DEADLINE_FACTOR * timeout:
         violated("past_deadline", f"{run.seconds:.1f}s > {DEADLINE_FACTOR} x {timeout:g}s")
     if result.error is not None:
