@@ -50,7 +50,7 @@ async def run_platform(
         batch = mutants[start : start + args.concurrency]
         verdicts += await run_mutants(batch, timeout=args.timeout, home=home)
         if progress:
-            bad = sum(1 for v in verdicts if v.violations)
+            bad = sum(1 for v in verdicts if v.violations and v.judged)
             print(
                 f"{platform}: {len(verdicts)}/{len(mutants)} mutants, {bad} violating, "
                 f"{time.monotonic() - started:.0f}s",
@@ -60,10 +60,21 @@ async def run_platform(
 
 
 def table(runs: list[PlatformRun]) -> str:
-    head = ("platform", "mutants", "success", "exit 4", "exit 5", "exit 6", "violating", "time")
+    head = (
+        "platform",
+        "mutants",
+        "success",
+        "exit 4",
+        "exit 5",
+        "exit 6",
+        "violating",
+        "unjudged",
+        "time",
+    )
     rows = [head]
     for run in runs:
-        ok = [v for v in run.verdicts if not v.violations]
+        judged = [v for v in run.verdicts if v.judged]
+        ok = [v for v in judged if not v.violations]
         ends = Counter(v.outcome for v in ok)
         n = len(run.verdicts)
         rows.append(
@@ -74,7 +85,8 @@ def table(runs: list[PlatformRun]) -> str:
                 str(ends["exit4"]),
                 str(ends["exit5"]),
                 str(ends["exit6"]),
-                str(n - len(ok)),
+                str(len(judged) - len(ok)),
+                str(n - len(judged)),
                 f"{run.seconds:.0f}s ({n / run.seconds * 60:.0f}/min)" if n else "-",
             )
         )
@@ -87,6 +99,8 @@ def by_operator(runs: list[PlatformRun]) -> str:
     seeds: dict[tuple[str, str, str], list[int]] = defaultdict(list)
     for run in runs:
         for v in run.verdicts:
+            if not v.judged:
+                continue
             broken = {(x.invariant, x.action) for x in v.violations}
             for invariant, action in sorted(broken):
                 for op in v.mutant.ops:
@@ -122,10 +136,13 @@ def main(argv: list[str] | None = None) -> int:
     runs = []
     for platform in args.platform or flows.names():
         runs.append(asyncio.run(run_platform(platform, args, home, progress=True)))
+        if args.json:  # after each platform: a long run's first results can be read early
+            verdicts = [report(v) for run in runs for v in run.verdicts]
+            args.json.write_text(json.dumps(verdicts, indent=1))
     print(table(runs))
     print()
     print(by_operator(runs))
-    violating = [v for run in runs for v in run.verdicts if v.violations]
+    violating = [v for run in runs for v in run.verdicts if v.violations and v.judged]
     if args.verbose:
         for v in violating:
             print()
@@ -145,6 +162,7 @@ def report(v: Verdict) -> dict[str, object]:
         "ops": [op.model_dump() for op in v.mutant.ops],
         "describe": v.mutant.describe(),
         "outcome": v.outcome,
+        "judged": v.judged,
         "runs": [
             {
                 "action": r.action,

@@ -365,6 +365,8 @@ class Mutant(BaseModel):
 
     @property
     def account(self) -> str:
+        if not self.ops:
+            return "unmutated"
         names = ".".join(op.name for op in self.ops) if self.chosen else ""
         return f"mutant-{self.seed}-{names}"[:64].rstrip(".-")
 

@@ -77,6 +77,9 @@ class Verdict:
     mutant: Mutant
     runs: list[Run] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
+    # False when the unmutated page failed in the same batch too: the machine was too slow for
+    # --timeout, and this verdict says nothing about the operators (neither pass nor fail).
+    judged: bool = True
 
     @property
     def outcome(self) -> str:
@@ -93,6 +96,10 @@ class Verdict:
 
     def message(self, timeout: float) -> str:
         lines = [f"{self.mutant.platform} seed {self.mutant.seed}: {self.mutant.describe()}"]
+        if not self.judged:
+            lines.append(
+                "  unjudged: the unmutated page failed in the same batch (machine too slow)"
+            )
         lines += [f"  {v.action}: {v.invariant}: {v.detail}" for v in self.violations]
         lines.append(f"  replay: {self.replay_command(timeout)}")
         return "\n".join(lines)
@@ -158,8 +165,22 @@ def _reset(server: ReplayServer, initial: dict[str, bool]) -> None:
 
 
 async def run_mutants(mutants: list[Mutant], *, timeout: float, home: Path) -> list[Verdict]:
-    """Every action on every mutant, concurrently; a verdict per mutant. The caller provides the
-    keyring (an in-memory one) in which sessions for the mutants' accounts are saved."""
+    """Every action on every mutant, concurrently; a verdict per mutant. An unmutated page runs
+    alongside: when even it fails, the batch is run again once, and if it fails again its
+    verdicts are marked unjudged. The caller provides the keyring (an in-memory one), in which
+    sessions for the mutants' accounts are saved."""
+    platform = mutants[0].platform
+    baseline = Mutant(platform=platform, seed=0, kind=flows.load(platform).control.kind, ops=())
+    for _ in range(2):
+        control, *verdicts = await _run_batch([baseline, *mutants], timeout=timeout, home=home)
+        if not control.violations:
+            return verdicts
+    for verdict in verdicts:
+        verdict.judged = False
+    return verdicts
+
+
+async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> list[Verdict]:
     vault = Vault(home)
     servers = [ReplayServer(m.platform, mutation=m.replay()).start() for m in mutants]
     try:
