@@ -1,11 +1,12 @@
 """`scripts/fuzz`: many mutants per platform, a table per platform, every violation replayable.
 
-    scripts/fuzz [--platform P ...] [--mutants N] [--seed S] [--ops A,B] [--timeout T]
-                 [--concurrency C] [--json PATH] [--verbose]
+    scripts/fuzz [--platform P ...] [--mutants N] [--seed S] [--ops A,B | --each-op]
+                 [--timeout T] [--concurrency C] [--json PATH] [--verbose]
 
 Mutant seeds are S, S+1, ... S+N-1, so `--seed X --mutants 1` replays mutant X exactly (with the
 same --timeout: a slow hydration's delay is a share of it). `--ops A,B` runs mutants of exactly
-those operators (parameters drawn from each seed) instead of random combinations. Exit status: 1 when any mutant violated an invariant.
+those operators (parameters drawn from each seed) instead of random combinations; `--each-op`
+runs each operator that applies alone, N times. Exit status: 1 when any mutant violated an invariant.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import flows
 from agent import log
-from mutation.operators import OPERATORS, Mutant, chosen, draw
+from mutation.operators import OPERATORS, Mutant, applicable, chosen, draw
 from mutation.runner import Verdict, run_mutants
 
 
@@ -37,6 +38,13 @@ def mutants_for(platform: str, args: argparse.Namespace) -> list[Mutant]:
     seeds = range(args.seed, args.seed + args.mutants)
     if args.ops:
         return [chosen(platform, args.ops.split(","), seed, args.timeout) for seed in seeds]
+    if args.each_op:
+        kind = flows.load(platform).control.kind
+        return [
+            chosen(platform, [op.name], seed, args.timeout)
+            for op in applicable(kind)
+            for seed in seeds
+        ]
     return [draw(platform, seed, args.timeout) for seed in seeds]
 
 
@@ -119,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="the first mutant's seed")
     parser.add_argument(
         "--ops", help=f"mutants of exactly these operators, of: {', '.join(OPERATORS)}"
+    )
+    parser.add_argument(
+        "--each-op",
+        action="store_true",
+        help="every operator that applies, alone: --mutants of each (the clearest diagnosis)",
     )
     parser.add_argument("--timeout", type=float, default=5.0, help="optout's --timeout")
     parser.add_argument("--concurrency", type=int, default=8, help="mutants per browser")

@@ -125,10 +125,12 @@
     var els = [root].concat(Array.prototype.slice.call(root.querySelectorAll('*')), labels);
     els.forEach(function (el) {
       if (el.getAttribute('data-mut')) { return; }
+      var renamed = function (name) { return name.indexOf(tag + '_') === 0; };
       if (OPS.rename.classes && el.classList.length) {
-        el.setAttribute('class', Array.prototype.map.call(el.classList, function (c) { return tag + '_' + reverse(c); }).join(' '));
+        el.setAttribute('class', Array.prototype.map.call(el.classList, function (c) { return renamed(c) ? c : tag + '_' + reverse(c); }).join(' '));
       }
-      if (OPS.rename.ids && el.id && !renamedIds[el.id]) {
+      // A re-rendered node comes back with the old id: renamed again, as the site would.
+      if (OPS.rename.ids && el.id && !renamed(el.id)) {
         var old = el.id, now = tag + '_' + reverse(old);
         renamedIds[old] = now;
         el.id = now;
@@ -278,7 +280,6 @@
     }
     p.setAttribute('data-mut', 'proxy');
     if (as !== 'label_checkbox' && as !== 'same') {
-      p.removeAttribute('aria-labelledby');
       if (ctl.labelledby) { p.setAttribute('aria-labelledby', ctl.labelledby); } else if (ctl.label) { p.setAttribute('aria-label', ctl.label); }
     }
     setState(p, state);
