@@ -254,3 +254,31 @@ def test_the_control_missing_and_the_terms_wall(chromium: Chromium) -> None:
         assert await dialog.get_by_role("button").all_inner_texts() == ["I agree"]
 
     on_setting_page(chromium, mutant("linkedin", Op(name="terms_wall", params=params)), wall)
+
+
+def test_what_a_mutant_allows_follows_where_each_operator_stops_a_walk() -> None:
+    def allowed(*names: str, label: str | None = "Ads") -> dict[str, set[str]]:
+        ops = tuple(Op(name=n, params={"label": label} if n == "decoy" else {}) for n in names)
+        m = mutant("claude", *ops)
+        return {action: set(m.allowed(action)) for action in ("status", "apply")}
+
+    assert allowed("wrap") == {"status": {"success"}, "apply": {"success"}}
+    assert allowed("save_fails") == {"status": {"success"}, "apply": {"exit6"}}
+    # An unlabelled control may stop the walk first (exit 5), or the failed save comes later.
+    assert allowed("unlabel", "save_fails")["apply"] == {"exit5", "exit6"}
+    # A wall comes before anything else can happen.
+    assert allowed("terms_wall", "unlabel", "save_fails")["apply"] == {"exit4"}
+    # Two unlabelled look-alikes: only a guess could pick one.
+    assert allowed("unlabel", "decoy", label=None)["status"] == {"exit5"}
+    assert allowed("unlabel", "decoy")["status"] == {"success", "exit5"}
+
+
+def test_a_seed_is_the_same_mutant_and_blocking_operators_never_meet() -> None:
+    from mutation.operators import OPERATORS, draw
+
+    for platform in flows.names():
+        mutants = [draw(platform, seed, 5.0) for seed in range(200)]
+        assert mutants[:20] == [draw(platform, seed, 5.0) for seed in range(20)]
+        for m in mutants:
+            assert sum(OPERATORS[op.name].blocking for op in m.ops) <= 1, m.describe()
+            assert all(m.kind in OPERATORS[op.name].kinds for op in m.ops), m.describe()
