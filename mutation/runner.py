@@ -17,7 +17,8 @@ from typing import Literal
 
 import flows
 from agent.api import run_async
-from agent.models import Action, Options, Result, Target
+from agent.errors import ErrorKind
+from agent.models import Action, ErrorInfo, Options, Result, Target
 from agent.replay import ReplayServer, Write
 from agent.store.vault import Vault
 from mutation.operators import DECOY, Mutant, Outcome
@@ -217,9 +218,6 @@ async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> li
 async def _run_bounded(targets: list[Target], action: Action, options: Options) -> list[Result]:
     """One `api.run` over all targets, given up (and every target failed as past its deadline)
     when the slowest could not have kept its deadline."""
-    from agent.errors import ErrorKind
-    from agent.models import ErrorInfo
-
     limit = DEADLINE_FACTOR * options.timeout + 30  # + starting a browser under load
     started = datetime.now(timezone.utc)
     try:
