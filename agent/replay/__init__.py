@@ -18,11 +18,16 @@ can be told to misbehave, so that every error path of the tool can be tested:
     ... plus the faults a site declares itself (`site.json`): pages moved to other paths
     (`moves`), files replaced by other files (`replace`), fragments injected (`inject`).
 
+A `Mutation` (`site.py`) changes every page in the browser instead: a script injected at the top
+of each page's <head>, with settings and faults of its own; mutation testing (`mutation/`) uses
+it to change the rendered pages the way real sites change.
+
 Tests and `optout demo` run it in a thread; `python -m agent.replay PLATFORM` runs it alone.
 It is part of the installed package because `optout demo` needs it, but nothing else in optout
 uses it.
 """
 
 from agent.replay.server import ReplayServer, Write
+from agent.replay.site import Mutation
 
-__all__ = ["ReplayServer", "Write"]
+__all__ = ["Mutation", "ReplayServer", "Write"]

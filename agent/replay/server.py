@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel
 
 from agent.models import Cookie, StorageState
-from agent.replay.site import BUILTIN_FAULTS, Fault, Page, Site
+from agent.replay.site import BUILTIN_FAULTS, Fault, Mutation, Page, Site
 
 # Once loaded, the page's script never yields again: nothing on it answers any more.
 FREEZE = "<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 0));</script>"
@@ -42,13 +42,18 @@ class ReplayServer:
         port: int = 0,
         slow_ms: int = 700,
         autologin: bool = False,
+        mutation: Mutation | None = None,
     ) -> None:
         self.folder = files("fixtures") / platform
         self.site = Site.model_validate_json(self.folder.joinpath("site.json").read_text())
+        self.mutation = mutation
         self.faults: set[str] = set()
-        for fault in faults or ():
+        for fault in {*(faults or ()), *(mutation.faults if mutation else ())}:
             self.add_fault(fault)
-        self.settings: dict[str, bool] = dict(self.site.settings)
+        self.settings: dict[str, bool] = {
+            **(mutation.settings if mutation else {}),
+            **self.site.settings,
+        }
         self.writes: list[Write] = []
         self.slow_ms = slow_ms
         self.autologin = autologin
@@ -148,6 +153,9 @@ class ReplayServer:
             html = head + "".join(fragments) + end + tail
         if self.autologin:
             html = html.replace("<html", "<html data-replay-autologin", 1)
+        if self.mutation:
+            script = f"<script>{self.mutation.script}</script>"
+            html = re.sub(r"<head\b[^>]*>", lambda head: head[0] + script, html, count=1)
         return html.encode()
 
     def _eager_writes(self) -> str:

@@ -50,6 +50,18 @@ class Fault(_Site):
     inject: str | None = None
 
 
+class Mutation(_Site):
+    """A change the browser makes to every HTML page the server serves: `script` is injected
+    as the first thing in <head>, so it runs before the page's own scripts (it may wrap `fetch`
+    or watch the DOM the page renders). `settings` are more settings the server keeps and
+    accepts writes to (e.g. one the script's own controls write to), `faults` more faults.
+    Used by mutation testing (mutation/); the server knows nothing of what the script does."""
+
+    script: str
+    settings: dict[str, bool] = {}
+    faults: frozenset[str] = frozenset()
+
+
 class Site(_Site):
     about: str
     session_cookie: str
