@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -219,10 +219,10 @@ async def _run_bounded(targets: list[Target], action: Action, options: Options) 
     """One `api.run` over all targets, given up (and every target failed as past its deadline)
     when the slowest could not have kept its deadline."""
     limit = DEADLINE_FACTOR * options.timeout + 30  # + starting a browser under load
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     try:
         return await asyncio.wait_for(run_async(targets, action, options), limit)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         hung = ErrorInfo(kind=ErrorKind.INTERNAL, message=f"no result after {limit:g}s")
         return [
             Result(
