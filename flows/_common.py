@@ -5,7 +5,7 @@
 from collections.abc import Mapping
 from typing import Literal
 
-from agent.models import any_label
+from agent.models import Marker, any_label, role
 
 # Buttons that close an overlay without agreeing to anything (names, as regular expressions).
 DISMISS_LABELS = {
@@ -36,3 +36,29 @@ def label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = 
     the state words of every language the flows know."""
     states = tuple(word for words in STATE_WORDS.values() for word in words)
     return any_label(labels, match, states)
+
+# Buttons that confirm turning a setting off, when a page asks after the click ("Are you sure?").
+CONFIRM_LABELS = {
+    "en": ("Turn off", "Turn it off", "Yes, turn off", "Confirm", "Opt out", "Disable"),
+    "de": ("Ausschalten", "Deaktivieren", "Ja, ausschalten", "Bestätigen"),
+    "fr": ("Désactiver", "Oui, désactiver", "Confirmer"),
+}
+CONFIRM = tuple(dict.fromkeys(n for names in CONFIRM_LABELS.values() for n in names))
+
+# Words in the name of a dialog that asks the person to accept new terms or policies: a wall.
+TERMS_LABELS = {
+    "en": "Terms",
+    "en-2": "Privacy Policy",
+    "de": "Nutzungsbedingungen",
+    "de-2": "Datenschutzerklärung",
+    "fr": "Conditions",
+    "fr-2": "Politique de confidentialité",
+}
+TERMS_WALL = Marker(
+    kind="challenge",
+    shows=tuple(role(kind, any_label(TERMS_LABELS, "word")) for kind in ("dialog", "alertdialog")),
+    says=(
+        "{platform} first wants you to review new terms or policies, and optout never accepts "
+        "terms for you: open the site, decide there yourself, then run this again."
+    ),
+)

@@ -15,7 +15,7 @@ from agent.models import (
     role,
     text,
 )
-from flows._common import ACKNOWLEDGE, DISMISS, label
+from flows._common import ACKNOWLEDGE, CONFIRM, DISMISS, TERMS_WALL, label
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/chatgpt/README.md ("Language variants"), or reconstructions (G).
@@ -77,6 +77,7 @@ FLOW = Flow(
                 ),
             ),
             Marker(kind="challenge", shows=(text(r"^Verify you are human"),)),  # G: Cloudflare
+            TERMS_WALL,
         ),
     ),
     setting=Setting(
@@ -123,12 +124,13 @@ FLOW = Flow(
     ),
     # C, both: the switch sits inline in the row, or behind it in a small dialog with "Done".
     control=Switch(
-        find=(role("switch", SWITCH), role("checkbox", SWITCH)),
+        find=(role("switch", SWITCH), role("checkbox", SWITCH), role("button", SWITCH)),
         reveal=(role("button", SWITCH),),
         close=(role("button", label(LABELS["done"])),),
     ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,
+    confirm=CONFIRM,
     languages=("en", "de", "fr"),
 )

@@ -16,7 +16,7 @@ from agent.models import (
     role,
     text,
 )
-from flows._common import ACKNOWLEDGE, DISMISS, label
+from flows._common import ACKNOWLEDGE, CONFIRM, DISMISS, TERMS_WALL, label
 
 # What each element is called, per UI language: en C (press since Aug 2025) unless marked; de and
 # fr from the sources in fixtures/claude/README.md ("Language variants"), or reconstructions.
@@ -70,6 +70,7 @@ FLOW = Flow(
                 ),
             ),
             Marker(kind="challenge", shows=(text(r"^Verify you are human"),)),  # G: Cloudflare
+            TERMS_WALL,
         ),
     ),
     setting=Setting(
@@ -107,9 +108,12 @@ FLOW = Flow(
     ),
     # By label only: the page has other switches ("Location metadata"), so there is no "one
     # switch where the setting sits" to fall back on.
-    control=Switch(find=(role("switch", SWITCH), role("checkbox", SWITCH))),
+    control=Switch(
+        find=(role("switch", SWITCH), role("checkbox", SWITCH), role("button", SWITCH))
+    ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,
+    confirm=CONFIRM,
     languages=("en", "de", "fr"),
 )

@@ -10,7 +10,7 @@ is off. "Turn off" asks "Turn off" or "Turn off and delete activity" (C), then a
 
 from agent.engine.controls import Buttons
 from agent.models import Choice, Flow, Setting, Step, Walls, role, text
-from flows._common import ACKNOWLEDGE, DISMISS, label
+from flows._common import ACKNOWLEDGE, CONFIRM, DISMISS, TERMS_WALL, label
 
 # What each element is called, per UI language: en C unless marked; de and fr from the sources
 # in fixtures/gemini/README.md ("Language variants"), or reconstructions (G). The German sources
@@ -65,6 +65,7 @@ FLOW = Flow(
     walls=Walls(
         sign_in=(r"^/ServiceLogin", r"^/v3/signin/(?!challenge)", r"^/signin/(?!v2/challenge)"),
         challenge=(r"^/v3/signin/challenge", r"^/signin/v2/challenge"),  # C
+        markers=(TERMS_WALL,),
     ),
     setting=Setting(
         id="keep-activity",
@@ -153,5 +154,6 @@ FLOW = Flow(
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,
+    confirm=CONFIRM,
     languages=("en", "de", "fr"),
 )

@@ -16,7 +16,7 @@ from agent.models import (
     link_to,
     role,
 )
-from flows._common import ACKNOWLEDGE, DISMISS, label
+from flows._common import ACKNOWLEDGE, CONFIRM, DISMISS, TERMS_WALL, label
 
 SETTING_PATH = "/mypreferences/d/settings/data-for-ai-improvement"  # V
 SETTINGS_PATH = "/mypreferences/d/"  # V: redirects to categories/account
@@ -85,6 +85,7 @@ FLOW = Flow(
     walls=Walls(
         sign_in=(r"^/login", r"^/uas/login", r"^/authwall", r"^/signup"),  # C
         challenge=(r"^/checkpoint/",),  # C: /checkpoint/challenge/..., "quick security check"
+        markers=(TERMS_WALL,),
     ),
     setting=Setting(
         id="data-for-ai-improvement",
@@ -138,5 +139,6 @@ FLOW = Flow(
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,
+    confirm=CONFIRM,
     languages=LANGUAGES,
 )

@@ -22,6 +22,9 @@ SETTLED_SECONDS = 1.5  # nothing loading and nothing changing this long: the pag
 POLL_SECONDS = 0.25
 # A request open this long is a background connection (long polling, a stream), not loading.
 BACKGROUND_SECONDS = 5.0
+# Elements that have a state of their own, and those that have none.
+STATEFUL = "[aria-checked], [aria-pressed], input[type=checkbox], input[type=radio]"
+STATELESS = ":not([aria-checked]):not([aria-pressed]):not(input[type=checkbox]):not(input[type=radio])"
 # The page's shape: a change in it means the page is still rendering.
 SHAPE_JS = """() => [document.readyState, document.getElementsByTagName('*').length,
   document.body ? document.body.innerText.length : 0].join(' ')"""
@@ -60,6 +63,8 @@ class Finder:
             found = scope.locator(", ".join(ends))
         else:
             found = scope.locator(way.css or "")
+        if way.stateful is not None:
+            found = found.and_(self.page.locator(STATEFUL if way.stateful else STATELESS))
         return found.filter(visible=True)
 
     def any(self, ways: tuple[Locate, ...]) -> Locator:

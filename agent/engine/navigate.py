@@ -111,6 +111,13 @@ async def click(visit: Visit, step: Step) -> bool:
         raise visit.site_changed(
             f"could not find {describe_ways(step.click)}.", doing=step.description
         )
+    if visit.changing and (count := await found.count()) > 1:
+        # On the way there, the first of two links leads there as well as the other; once the
+        # change has begun, a click on the wrong one of two is a guess optout never makes.
+        raise visit.site_changed(
+            f"{count} elements could be {describe_ways(step.click)}; optout does not guess.",
+            doing=step.description,
+        )
     await visit.click(found, f'the target of "{step.description}" ({describe_ways(step.click)})')
     await visit.page.wait_for_load_state()
     visit.walls.check_address()

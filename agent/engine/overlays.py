@@ -25,7 +25,7 @@ NAMES_JS = """els => els.map(el => el.getAttribute('aria-label')
 NOTICE_MS = 1000
 
 
-def _names(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("^(" + "|".join(patterns) + ")$", re.I)
 
 
@@ -34,8 +34,11 @@ async def dismiss_overlays(visit: Visit) -> None:
     if not flow.dismiss and not flow.acknowledge:
         return
     page = visit.page
-    closing = page.get_by_role("button", name=_names(flow.dismiss + flow.acknowledge))
-    dialogs = page.get_by_role("dialog").or_(page.get_by_role("alertdialog"))
+    closing = page.get_by_role("button", name=names_pattern(flow.dismiss + flow.acknowledge))
+    # Dialogs, and the banners that sit over a page (a cookie notice, "what's new").
+    dialogs = page.get_by_role("dialog")
+    for kind in ("alertdialog", "region", "status", "alert"):
+        dialogs = dialogs.or_(page.get_by_role(kind))
     # A dialog that holds the way to the setting (a settings dialog) is not in the way.
     wanted = flow.walked(visit.choices) + flow.not_offered
     overlays = dialogs.filter(has=closing).filter(has_not=visit.find.any(wanted))
@@ -45,7 +48,7 @@ async def dismiss_overlays(visit: Visit) -> None:
         # error and the action waits on): a wall stops the walk from here instead.
         try:
             await visit.walls.check_markers()
-            dismiss = overlay.get_by_role("button", name=_names(flow.dismiss))
+            dismiss = overlay.get_by_role("button", name=names_pattern(flow.dismiss))
             if flow.dismiss and await dismiss.count():
                 await visit.click(dismiss, "the overlay's button")
                 visit.log.info("dismissed an overlay")
@@ -68,8 +71,8 @@ async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
     if not await dialog.count():
         return False
     names: list[str] = await visit.bounded(dialog.get_by_role("button").evaluate_all(NAMES_JS))
-    harmless = _names(flow.acknowledge + flow.dismiss)
-    acknowledge = dialog.get_by_role("button", name=_names(flow.acknowledge))
+    harmless = names_pattern(flow.acknowledge + flow.dismiss)
+    acknowledge = dialog.get_by_role("button", name=names_pattern(flow.acknowledge))
     if not names or not all(harmless.match(name.strip()) for name in names):
         return False
     if not await acknowledge.count():

@@ -167,6 +167,8 @@ async def _visit(
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options, step=visit.step.number))
     finally:
+        if result.error and visit.changing and not visit.verified:
+            result.state = "unknown"  # a change may have been sent; no fresh load has shown it
         if guard and guard.blocked:
             visit.log.info(f"blocked {guard.blocked} write(s) the page tried in a read-only run")
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from agent import log
 from agent.engine import navigate
 from agent.engine.controls import driver
-from agent.engine.finder import Finder
-from agent.engine.overlays import close_notice
+from agent.engine.finder import POLL_SECONDS, Finder
+from agent.engine.overlays import close_if_notice, close_notice, names_pattern
 from agent.engine.plan import Part, PlannedStep, plan
 from agent.engine.walls import WallGuard
 from agent.errors import OptoutError, SiteChanged, VerifyFailed
@@ -63,6 +64,7 @@ class Visit:
         self.log = log.get().bind(platform=self.flow.id, account=target.account)
         self.changing = False  # a change may have been sent to the platform
         self.saved = False  # the page sent its save request
+        self.verified = False  # the state was read again on a fresh load
         self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
         self._walking: asyncio.Task[None] | None = None
 
@@ -220,7 +222,6 @@ class Visit:
         """Turn the setting (known to be ON) off, and wait for the page's save request. Only
         on a page that has settled, with no wall on it: a wall that comes with the page's
         last scripts (new terms) must be seen before anything is changed."""
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         await self.find.settle(limit=min(SETTLE_BEFORE_ACTING, self.options.timeout))
         await self.walls.check_markers()
@@ -240,22 +241,57 @@ class Visit:
         self.page.on("response", saw)
         try:
             await self.control.turn_off(self, self.plan.part(Part.SWITCH))
-            if not self.saved:
-                await self.page.wait_for_event(
-                    "response", predicate=is_save, timeout=self.find.timeout_ms
-                )
-        except PlaywrightTimeout:
-            # The fresh load below is the judge either way.
-            self.log.warning("no save request was seen after switching off")
+            await self.await_save()
         finally:
             self.page.remove_listener("response", saw)
         await self.control.close_after(self)
         await close_notice(self)
 
+    async def await_save(self) -> None:
+        """Wait for the page to save the change, answering what it may ask first: a
+        confirmation of turning the setting off (the flow's `confirm` names, in a dialog that
+        appeared and does not hold the control) or a notice. A dialog that asks anything else
+        stops the walk: optout answers nothing it does not know."""
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        page = self.page
+        asking = (
+            page.get_by_role("dialog")
+            .or_(page.get_by_role("alertdialog"))
+            .filter(visible=True)
+            .filter(has_not=self.find.any(self.control.shows))
+        )
+        deadline = time.monotonic() + self.options.timeout
+        while not self.saved:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                # The fresh load that follows is the judge either way.
+                self.log.warning("no save request was seen after switching off")
+                return
+            try:
+                await asking.first.wait_for(timeout=min(POLL_SECONDS, remaining) * 1000)
+            except PlaywrightTimeout:
+                continue
+            await self.walls.check_markers()
+            await self.answer(asking.first)
+
+    async def answer(self, dialog: Locator) -> None:
+        confirm = dialog.get_by_role("button", name=names_pattern(self.flow.confirm))
+        if self.flow.confirm and await confirm.count() == 1:
+            await self.click(confirm, "the button that confirms turning it off")
+            self.log.info(f"step {self.step.number}: confirmed turning it off")
+        elif not await close_if_notice(self, dialog):
+            raise self.site_changed(
+                "after the click the page asks something in a dialog that optout does not "
+                f"answer; nothing more was clicked. {self.so_far().capitalize()}."
+            )
+
     async def verify(self) -> State:
         self.at(self.plan.one(Part.VERIFY))
         await navigate.reload(self)
-        return await self.read()
+        state = await self.read()
+        self.verified = True
+        return state
 
     async def language(self) -> str | None:
         """The page's UI language, as its <html lang> says (e.g. "de", "fr-FR")."""

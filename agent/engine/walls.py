@@ -28,7 +28,7 @@ class WallGuard:
         login = self.visit.target.login_hint
         step = self.visit.step.number
         if says:
-            says = says.replace("{login}", login)
+            says = says.replace("{login}", login).replace("{platform}", self.flow.name)
         if kind == "challenge":
             return ChallengeRequired(
                 says

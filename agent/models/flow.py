@@ -17,7 +17,7 @@ class Marker(Frozen):
     """Something on a page that means the person must act before anything else: a button to
     sign in on a page that serves signed-out visitors too, a security check, new terms to accept.
     `says` tells the person what to do (it replaces the usual message when given); "{login}" in
-    it becomes the command that signs this account in again."""
+    it becomes the command that signs this account in again, "{platform}" the platform's name."""
 
     kind: Literal["sign_in", "challenge"]
     shows: tuple[Locate, ...] = Field(min_length=1)
@@ -137,6 +137,8 @@ class Flow(Frozen):
     # Names of buttons that only acknowledge a notice ("Got it"): closed after the change when
     # the dialog that holds one offers no other choice.
     acknowledge: tuple[str, ...] = ()
+    # Names of buttons that confirm turning the setting off, when the page asks after the click.
+    confirm: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
 

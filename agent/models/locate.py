@@ -40,6 +40,9 @@ class Locate(Frozen):
     href: str | None = None  # a link, by the path it leads to: works in any UI language
     css: str | None = None
     within: Locate | None = None  # only inside this element (e.g. a dialog)
+    # Only elements that have a state of their own (checked, pressed: True), or that have none
+    # (False): a control is told from a row that only opens it by that.
+    stateful: bool | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Locate:
@@ -55,12 +58,25 @@ class Locate(Frozen):
 
     def describe(self) -> str:
         if self.role:
-            what = f'{self.role} "{self.name}"' if self.name else f"any {self.role}"
+            what = f'{self.role} "{readable(self.name)}"' if self.name else f"any {self.role}"
         elif self.text or self.href:
-            what = f'text "{self.text}"' if self.text else f"a link to {self.href}"
+            what = f'text "{readable(self.text)}"' if self.text else f"a link to {self.href}"
         else:
             what = f"css {self.css}"
+        if self.stateful is not None:
+            what += " with a state" if self.stateful else " without a state"
         return f"{what} in {self.within.describe()}" if self.within else what
+
+
+def readable(pattern: str | None) -> str:
+    """A name pattern as a person reads it: its first label (any_label's first language)."""
+    if pattern is None:
+        return ""
+    pattern = pattern.replace("(&|and)", "&")
+    first = re.search(r"\(([^()|]*)", pattern)  # the first alternative of the first group
+    text = first.group(1) if first else pattern.strip("^$")
+    text = text.replace(r"\s+", " ").replace("['\u2019]", "'")
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def role(role_name: AriaRole, name: str | None = None, *, within: Locate | None = None) -> Locate:

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator
 
 from agent.engine import navigate
 from agent.engine.controls.base import ControlDriver
-from agent.models import Locate, PlanItem, Step
+from agent.models import Locate, PlanItem, Step, describe_ways
 
 if TYPE_CHECKING:
     from agent.engine.plan import PlannedStep
@@ -49,12 +49,22 @@ class Buttons(ControlDriver):
     async def read(self, visit: Visit) -> State:
         if await visit.appears(self.shows) is None:
             visit.walls.check_address()
-        on = await visit.find.present(self.on_when) is not None
-        off = await visit.find.present(self.off_when) is not None
+        on = await self._one(visit, self.on_when)
+        off = await self._one(visit, self.off_when)
         # Exactly one of the two buttons tells the state; both or neither tells nothing.
         return self.state(
             visit, ("true" if on else "false") if on != off else f"{'both' if on else 'no'} buttons"
         )
+
+    async def _one(self, visit: Visit, ways: tuple[Locate, ...]) -> bool:
+        """Whether the page offers this button; two of them are a guess optout never makes."""
+        found = await visit.find.present(ways)
+        if found is not None and (count := await found.count()) > 1:
+            raise visit.site_changed(
+                f"{count} buttons could be {describe_ways(ways)}, and nothing tells them apart; "
+                "optout does not guess which one is the setting's."
+            )
+        return found is not None
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         """Take the steps in order; once the page has saved, or shows the setting OFF, the

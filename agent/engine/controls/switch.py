@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from agent.engine.controls.base import ControlDriver
 from agent.models import Locate, PlanItem, describe_ways
@@ -35,6 +35,18 @@ class Switch(ControlDriver):
     find: tuple[Locate, ...] = Field(min_length=1)
     reveal: tuple[Locate, ...] = ()
     close: tuple[Locate, ...] = ()
+
+    # The switch has a state of its own; a row that only opens it has none. That tells them
+    # apart when both carry the label (a toggle button, a row button).
+    @field_validator("find")
+    @classmethod
+    def _with_a_state(cls, ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
+        return tuple(way.model_copy(update={"stateful": True}) for way in ways)
+
+    @field_validator("reveal")
+    @classmethod
+    def _without_a_state(cls, ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
+        return tuple(way.model_copy(update={"stateful": False}) for way in ways)
 
     @property
     def shows(self) -> tuple[Locate, ...]:
