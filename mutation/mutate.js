@@ -95,17 +95,13 @@
     return row;
   }
 
-  /* ---------- fetch: slow hydration, and what follows a save ---------- */
+  /* ---------- fetch: what follows a save (a slow hydration is the server's delay) ---------- */
   var realFetch = window.fetch.bind(window);
   var afterSave = [];
   window.fetch = function (input, init) {
     var url = new URL(typeof input === 'string' ? input : input.url, location.href);
     var method = ((init && init.method) || (typeof input === 'string' ? 'GET' : input.method)).toUpperCase();
-    var wait = Promise.resolve();
-    if (method === 'GET' && url.pathname === C.api && has('slow_hydration')) {
-      wait = new Promise(function (r) { setTimeout(r, OPS.slow_hydration.delay_ms); });
-    }
-    return wait.then(function () { return realFetch(input, init); }).then(function (response) {
+    return realFetch(input, init).then(function (response) {
       if (method !== 'GET' && url.pathname === C.api + '/' + C.setting && response.ok) {
         setTimeout(function () { afterSave.forEach(function (fn) { fn(); }); }, 0);
       }

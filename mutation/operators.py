@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 import flows
+from agent.engine.finder import BACKGROUND_SECONDS
 from agent.models import Action, Locate
 from agent.replay import Mutation
 from agent.replay.site import Site
@@ -106,6 +107,15 @@ def _decoy_allows(_action: Action, mutant: Mutant) -> frozenset[Outcome]:
     if decoy is not None and decoy.params["label"] is None and unlabelled:
         return frozenset({"exit5"})
     return frozenset({"success", "exit5"}) if unlabelled else SUCCESS
+
+
+def _terms_wall_allows(action: Action, mutant: Mutant) -> frozenset[Outcome]:
+    # A wall that shows a while after the control may come after a read is done: the read
+    # stands. A change waits for the page to settle and looks for walls first, so meets it.
+    wall = mutant.op("terms_wall")
+    if action != "apply" and wall is not None and wall.params["when"] == "after":
+        return frozenset({"exit4", "success"})
+    return frozenset({"exit4"})
 
 
 def _pick(rng: random.Random, options: tuple[Any, ...]) -> Any:
@@ -269,7 +279,7 @@ OPERATORS: dict[str, Operator] = {
                 "body": "To keep using the service, review and accept the updated terms.",
                 "accept": _pick(rng, ("Accept", "I agree", "Agree and continue")),
             },
-            _always("exit4"),
+            _terms_wall_allows,
             blocking=True,
         ),
         Operator(
@@ -335,8 +345,12 @@ OPERATORS: dict[str, Operator] = {
         Operator(
             "slow_hydration",
             BOTH,
-            # Late, but within the bound: the tool waits `timeout` for any one thing.
-            lambda rng, timeout: {"delay_ms": int(rng.uniform(0.2, 0.5) * timeout * 1000)},
+            # A slow backend: the server sits on the settings' read, late but within the bound
+            # (the tool waits `timeout` for any one thing) and shorter than a background
+            # connection (a request open longer is not loading: see agent/engine/finder.py).
+            lambda rng, timeout: {
+                "delay_ms": int(rng.uniform(0.2, 0.5) * min(timeout, BACKGROUND_SECONDS) * 1000)
+            },
             _always("success"),
         ),
         Operator(
@@ -406,7 +420,13 @@ class Mutant(BaseModel):
         # "</" would end the <script> element early.
         script = SCRIPT.replace("/*CONFIG*/null", json.dumps(config).replace("</", "<\\/"))
         faults = frozenset({"save_fails"}) if self.op("save_fails") else frozenset()
-        return Mutation(script=script, settings={DECOY: True}, faults=faults)
+        slow = self.op("slow_hydration")
+        return Mutation(
+            script=script,
+            settings={DECOY: True},
+            faults=faults,
+            api_delay_ms=slow.params["delay_ms"] if slow else 0,
+        )
 
 
 SCRIPT = files("mutation").joinpath("mutate.js").read_text()

@@ -166,11 +166,13 @@ def _reset(server: ReplayServer, initial: dict[str, bool]) -> None:
 
 
 async def run_mutants(mutants: list[Mutant], *, timeout: float, home: Path) -> list[Verdict]:
-    """Every action on every mutant, concurrently; a verdict per mutant. An unmutated page runs
-    alongside: when even it fails, the batch is run again once, and if it fails again its
-    verdicts are marked unjudged. The caller provides the keyring (an in-memory one), in which
+    """Every action on every mutant (all of one platform), concurrently; a verdict per mutant.
+    The platform's unmutated page runs alongside: when even it fails, the batch is run again
+    once, and if it fails again its verdicts are marked unjudged. The caller provides the keyring (an in-memory one), in which
     sessions for the mutants' accounts are saved."""
     platform = mutants[0].platform
+    if any(m.platform != platform for m in mutants):
+        raise ValueError("run_mutants takes the mutants of one platform")
     baseline = Mutant(platform=platform, seed=0, kind=flows.load(platform).control.kind, ops=())
     for _ in range(2):
         control, *verdicts = await _run_batch([baseline, *mutants], timeout=timeout, home=home)

@@ -134,7 +134,7 @@ class Chromium:
         self.pages: dict[str, str] = {}  # what https://example.test/... serves, by URL
 
         async def serve(route: Any) -> None:
-            await route.fulfill(body=self.pages[route.request.url], content_type="text/html")
+            await route.fulfill(body=self.pages[route.request.url], content_type="text/html; charset=utf-8")
 
         await self.context.route("https://example.test/**", serve)
 

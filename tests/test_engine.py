@@ -166,6 +166,24 @@ def test_a_switch_behind_a_row_is_revealed_first(on_page) -> None:
     assert on_page(html, check) == "on"
 
 
+def test_a_row_with_a_state_of_its_own_is_never_clicked_on_the_way(on_page) -> None:
+    """Only the control, read as ON, is clicked while it has a state: a reveal row that is a
+    toggle is not taken for a row (the switch find being switches only), and a click on the
+    way that meets a state of its own stops instead."""
+    behind = Switch(find=(role("switch", f"^{LABEL}$"),), reveal=(role("button", f"^{LABEL}$"),))
+    html = f"""<button aria-pressed="false" onclick="window.clicked = true">{LABEL}</button>"""
+
+    async def check(page: Any) -> Any:
+        visit = visit_of(page, example_flow(behind))
+        with pytest.raises(SiteChanged, match="has no switch"):
+            await behind.read(visit)
+        with pytest.raises(SiteChanged, match="has a state of its own"):
+            await visit.click(page.get_by_role("button"), "the row")
+        return await page.evaluate("window.clicked === undefined")
+
+    assert on_page(html, check) is True
+
+
 GEMINI_LIKE = Buttons(
     on_when=(role("button", "^Turn off$"),),
     off_when=(role("button", "^Turn on$"),),
@@ -287,3 +305,30 @@ def test_a_wall_behind_an_overlay_stops_the_action_at_once(on_page) -> None:
 
     with pytest.raises(ChallengeRequired, match=r"^Terms\.$"):
         on_page(html, check)
+
+
+def test_an_overlay_that_will_not_close_stops_the_walk_with_a_message(on_page) -> None:
+    """A notice whose button cannot be clicked (something else covers it) ends the walk as a
+    changed site, from the overlay handler: no error escapes it to crash the run."""
+    html = """<button onclick="window.clicked.push('go')">Go</button><script>window.clicked = [];
+      setTimeout(() => document.body.insertAdjacentHTML('beforeend',
+        '<div role="dialog" aria-label="News"><button>Got it</button></div>'
+        + '<div style="position:fixed;inset:0;z-index:9"></div>'), 100)</script>"""
+
+    class ClickingGo(Visit):
+        async def walk(self, action: Any, result: Any) -> None:
+            await self.page.get_by_role("dialog").wait_for(state="attached")
+            await self.page.get_by_role("button", name="Go").click()
+
+    async def check(page: Any) -> None:
+        flow = example_flow(acknowledge=("Got it",))
+        visit = ClickingGo(page, Target(flow=flow), Options(timeout=20))
+        await dismiss_overlays(visit)
+        try:
+            await visit.walk_within_deadline("status", new_result(visit.target, "status"))
+        finally:
+            assert await page.evaluate("window.clicked") == []
+
+    with pytest.raises(SiteChanged, match="an overlay covers the page and would not close"):
+        on_page(html, check)
+

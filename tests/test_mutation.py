@@ -16,36 +16,29 @@ import pytest
 import flows
 from agent.store.memory_keyring import MemoryKeyring
 from mutation.operators import applicable, cover
-from mutation.runner import Verdict, run_mutants
+from mutation.runner import run_mutants
 
-# A batch whose unmutated control failed (a loaded machine) runs again: room for that.
-pytestmark = [pytest.mark.mutation, pytest.mark.timeout(600)]
+# A batch whose unmutated control failed (a loaded machine) runs again: room for that. The
+# batches run one after another on one worker (scripts/test: --dist loadgroup): a batch is
+# half a dozen browsers' worth of pages already.
+pytestmark = [
+    pytest.mark.mutation,
+    pytest.mark.timeout(600),
+    pytest.mark.xdist_group("mutation"),
+]
 
 SEED = 1
-TIMEOUT = 3.0  # optout's --timeout for the sample: every deadline is a multiple of it
-BATCHES = 2  # runs of about a dozen mutants each: more at once overloads 2 CPUs
+# optout's --timeout for the sample: every deadline is a multiple of it. Long enough that an
+# unmutated page loads in time on a loaded 2-CPU machine, with half a dozen mutants beside it.
+TIMEOUT = 8.0
 
 
-def sample() -> list:
-    return [m for platform in flows.names() for m in cover(platform, SEED, TIMEOUT)]
-
-
-@pytest.fixture(scope="module")
-def verdicts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Verdict]]]:
-    """The sample in a few batches, each one run per action (one browser, a replay server per
-    mutant), with an unmutated page beside it as the machine's control."""
+@pytest.fixture
+def memory_keyring() -> Iterator[None]:
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
-    try:
-        home: Path = tmp_path_factory.mktemp("mutation")
-        mutants = sample()
-        found = []
-        for batch in range(BATCHES):
-            part = mutants[batch::BATCHES]
-            found += asyncio.run(run_mutants(part, timeout=TIMEOUT, home=home))
-    finally:
-        keyring.set_keyring(previous)
-    yield {p: [v for v in found if v.mutant.platform == p] for p in flows.names()}
+    yield
+    keyring.set_keyring(previous)
 
 
 def test_the_sample_exercises_every_operator_on_every_platform() -> None:
@@ -57,11 +50,15 @@ def test_the_sample_exercises_every_operator_on_every_platform() -> None:
 
 @pytest.mark.parametrize("platform", flows.names())
 def test_every_mutant_keeps_the_invariants(
-    verdicts: dict[str, list[Verdict]], platform: str
+    memory_keyring: None, tmp_path: Path, platform: str
 ) -> None:
-    unjudged = [v for v in verdicts[platform] if not v.judged]
+    """The platform's sample as one batch per action (one browser, a replay server per mutant),
+    with its unmutated page beside it as the machine's control."""
+    mutants = cover(platform, SEED, TIMEOUT)
+    verdicts = asyncio.run(run_mutants(mutants, timeout=TIMEOUT, home=tmp_path))
+    unjudged = [v for v in verdicts if not v.judged]
     assert not unjudged, "the unmutated page failed too: the machine is too slow for the sample"
-    bad = [v for v in verdicts[platform] if v.violations]
-    assert not bad, f"{len(bad)} of {len(verdicts[platform])} mutants:\n\n" + "\n\n".join(
+    bad = [v for v in verdicts if v.violations]
+    assert not bad, f"{len(bad)} of {len(verdicts)} mutants:\n\n" + "\n\n".join(
         v.message(TIMEOUT) for v in bad
     )

@@ -46,6 +46,28 @@ def test_never_looser_than_that(name: str) -> None:
     assert not re.search(label(LABEL), name, re.I)
 
 
+@pytest.mark.parametrize(
+    ("name", "is_the_label"),
+    [
+        ("Improve the model for everyone Activé", True),
+        ("Activée Améliorer le modèle pour tous", True),
+        ("Améliorer le modèle pour tous Désactivé \u203a", True),
+        ("Improve the model for everyone Activéx", False),
+        ("Améliorer le modèle pour tousé", False),
+    ],
+)
+def test_the_browser_reads_names_as_python_does(on_page, name: str, is_the_label: bool) -> None:
+    """Playwright runs the name patterns in the browser, whose \\b and \\w know only ASCII:
+    a state word that ends in an accented letter ("Activé") must match there too."""
+    pattern = re.compile(label(LABEL), re.I)
+    assert bool(pattern.search(name)) is is_the_label
+
+    async def check(page) -> int:
+        return await page.get_by_role("button", name=pattern).count()
+
+    assert on_page(f"<button>{name}</button>", check) == int(is_the_label)
+
+
 def test_state_words_come_from_the_flows_not_the_engine() -> None:
     assert not re.search(any_label(LABEL), "Improve the model for everyone On", re.I)
 

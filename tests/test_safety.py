@@ -61,13 +61,19 @@ def test_loopback_hosts_are_accepted(optout, url: str) -> None:
 # 2. Nothing with a state of its own is clicked, unless it is the control read as ON ------------
 
 
-def test_a_row_that_is_itself_a_toggle_is_never_clicked(optout, replay: Replay) -> None:
+@pytest.mark.parametrize("saved", [False, True])
+def test_a_row_that_is_itself_a_toggle_is_clicked_only_when_it_reads_on(
+    optout, replay: Replay, saved: bool
+) -> None:
+    """The row carries the switch's label and a state of its own (aria-pressed from the saved
+    value): it is the control. Read OFF it is left alone; read ON one click turns it off."""
     server = replay("chatgpt", "pressed_row")
-    server.settings["improve-model"] = False
-    run = optout("apply", "chatgpt", "--base-url", server.url, "--timeout", "3", "--json")
-    assert server.writes == [] and server.settings["improve-model"] is False
-    assert run.code == 5, run.json
-    assert "has a state of its own" in run.json[0]["error"]["message"]
+    server.settings["improve-model"] = saved
+    run = optout("apply", "chatgpt", "--base-url", server.url, "--timeout", "10", "--json")
+    assert run.code == 0, run.err
+    assert server.settings["improve-model"] is False
+    assert [w.body for w in server.writes] == ([{"value": False}] if saved else []), server.writes
+    assert run.json[0]["state"] == "off"
 
 
 # 3. Read-only runs send no write, whatever the page tries ---------------------------------------

@@ -44,8 +44,11 @@ async def dismiss_overlays(visit: Visit) -> None:
     overlays = dialogs.filter(has=closing).filter(has_not=visit.find.any(wanted))
 
     async def close(overlay: Locator) -> None:
-        # A handler that raises does not end the action it interrupts (Playwright logs the
-        # error and the action waits on): a wall stops the walk from here instead.
+        # A handler that raises does not end the action it interrupts: Playwright raises it
+        # later, outside the walk (at best when the browser closes). So nothing leaves this
+        # handler; a wall, or an overlay that will not close, stops the walk from here instead.
+        from playwright.async_api import Error as PlaywrightError
+
         try:
             await visit.walls.check_markers()
             dismiss = overlay.get_by_role("button", name=names_pattern(flow.dismiss))
@@ -58,6 +61,9 @@ async def dismiss_overlays(visit: Visit) -> None:
                 )
         except OptoutError as e:
             visit.stop(e)
+        except PlaywrightError as e:
+            visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
+            visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
     await page.add_locator_handler(overlays, close)
 

@@ -95,9 +95,14 @@ def css(selector: str) -> Locate:
     return Locate(css=selector)
 
 
+# Letters, spelled out: the patterns run in the browser, where \w and \b know only ASCII (an
+# "é" would end a word in the middle of "Activé"), and in Python, where they know all of Unicode.
+LETTER = r"A-Za-z\u00C0-\u024F"
+WORD_STARTS = rf"(?<![{LETTER}])"
+WORD_ENDS = rf"(?![{LETTER}])"
 # Around a label, a name may carry what is not a word: whitespace, punctuation, a chevron or an
 # arrow, a count ("Label (3)", "Label On >" with the state words a flow knows).
-NOT_A_WORD = r"[\W\d_]"
+NOT_A_WORD = rf"[^{LETTER}]"
 
 
 def any_label(
@@ -109,7 +114,7 @@ def any_label(
     ...}), in any case and spacing, with either apostrophe and "&" also read as "and".
 
     `match`: the accessible name is the label ("whole": give or take what is not a word around
-    it, and any of the `states`, e.g. "On" or "Off", after it; never another word), begins with
+    it, and any of the `states`, e.g. "On" or "Off", before or after it; never another word), begins with
     it ("start", e.g. a row that adds more), or holds it as a word ("word", e.g. a button whose
     name adds an avatar's alt text)."""
     names = "|".join(
@@ -120,11 +125,12 @@ def any_label(
         for label in labels.values()
     )
     if match == "start":
-        return rf"^\s*({names})\b"
+        return rf"^\s*({names}){WORD_ENDS}"
     if match == "word":
-        return rf"\b({names})\b"
-    tail = "|".join([NOT_A_WORD, *(rf"\b{re.escape(state)}\b" for state in states)])
-    return rf"^{NOT_A_WORD}*({names})({tail})*$"
+        return rf"{WORD_STARTS}({names}){WORD_ENDS}"
+    words = (rf"{WORD_STARTS}{re.escape(state)}{WORD_ENDS}" for state in states)
+    tail = "|".join([NOT_A_WORD, *words])
+    return rf"^({tail})*({names})({tail})*$"
 
 
 def describe_ways(ways: tuple[Locate, ...]) -> str:

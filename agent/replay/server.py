@@ -301,6 +301,8 @@ class ReplayHandler(BaseHTTPRequestHandler):
         elif path in self.site.redirects:
             self._redirect(self.site.redirects[path])
         elif path == self.site.settings_api:
+            if self.replay.mutation and self.replay.mutation.api_delay_ms:
+                time.sleep(self.replay.mutation.api_delay_ms / 1000)  # a thread per request
             self._get_settings()
         else:
             self._get_page(path)

@@ -54,12 +54,15 @@ class Mutation(_Site):
     """A change the browser makes to every HTML page the server serves: `script` is injected
     as the first thing in <head>, so it runs before the page's own scripts (it may wrap `fetch`
     or watch the DOM the page renders). `settings` are more settings the server keeps and
-    accepts writes to (e.g. one the script's own controls write to), `faults` more faults.
+    accepts writes to (e.g. one the script's own controls write to), `faults` more faults,
+    `api_delay_ms` how long the server sits on every read of the settings (a slow backend: the
+    page shows its control late, while its request is visibly open).
     Used by mutation testing (mutation/); the server knows nothing of what the script does."""
 
     script: str
     settings: dict[str, bool] = {}
     faults: frozenset[str] = frozenset()
+    api_delay_ms: int = 0
 
 
 class Site(_Site):

@@ -570,7 +570,8 @@ def _locked(profile: Profile) -> PersonMustAct:
     if profile.browser == "safari":
         return PersonMustAct(
             "macOS would not let optout read Safari's cookies. Give your terminal Full Disk "
-            f"Access (System Settings > Privacy & Security) and try again, {LOGIN_HINT}."
+            f"Access (in the system settings of macOS, under privacy and security) and try again, "
+            f"{LOGIN_HINT}."
         )
     return PersonMustAct(
         f"Cannot read the cookies in {_named(profile)}: the file is locked or not readable. "
@@ -597,7 +598,7 @@ def _undecryptable(entry: _Browser, prefixes: Iterable[bytes]) -> PersonMustAct:
     if system == "linux":
         return PersonMustAct(
             f"{entry.title}'s cookie key is in the desktop keyring, which is locked or not "
-            "running. Log in to your desktop session (or unlock GNOME Keyring or KWallet) and "
+            "running. Open your desktop session (or unlock GNOME Keyring or KWallet) and "
             f"try again, {LOGIN_HINT}."
         )
     if system == "darwin":

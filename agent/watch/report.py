@@ -150,7 +150,7 @@ def render_report(
         [
             "<header>",
             "<p class='kicker'>optout report</p>",
-            "<h1>Settings that let platforms train AI on your data</h1>",
+            "<h1>Where platforms may train AI on your data</h1>",
             f"<p class='made'>Made {_when(generated_at)} from the run history on this computer "
             f"({span}).</p>",
             _NOTE,
