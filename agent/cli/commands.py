@@ -36,7 +36,7 @@ def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str
     from agent.models import local_origin
 
     origins: dict[str, str] = {}
-    for raw in args.base_url:
+    for raw in getattr(args, "base_url", []):
         name, sep, url = raw.partition("=")
         if not sep or "://" in name:
             if platforms is None or len(set(platforms)) != 1:
@@ -56,11 +56,14 @@ def selection(args: argparse.Namespace) -> Selection:
 
     if not args.all and not args.platforms:
         raise BadInput(f"Name a platform (e.g. optout {args.command} {flows.EXAMPLE}) or use --all.")
+    from agent.api import known_platform
+
+    platforms = [known_platform(name) for name in args.platforms]
     chosen = Selection(
-        platforms=tuple(args.platforms),
+        platforms=tuple(platforms),
         every=args.all,
         account=args.account,
-        origins=base_urls(args, None if args.all else args.platforms),
+        origins=base_urls(args, None if args.all else platforms),
     )
     chosen.check()
     return chosen
@@ -80,7 +83,12 @@ def options(args: argparse.Namespace) -> Options:
     from agent.models import Options
     from agent.store.files import home
 
-    return Options(headed=args.headed, timeout=args.timeout, home=home(), choices=args.choices)
+    return Options(
+        headed=getattr(args, "headed", False),
+        timeout=getattr(args, "timeout", 20.0),
+        home=home(),
+        choices=args.choices,
+    )
 
 
 def vault() -> Vault:
@@ -141,13 +149,14 @@ class Interrupted(Exception):
         )
 
 
-def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> Selection | list[Target]:
-    """Ask before an option that deletes something (on a terminal; else --yes is needed)."""
+def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> list[Target]:
+    """The targets, once the person has said yes to an option that deletes something (asked
+    on a terminal; else --yes is needed)."""
     from agent.store.vault import Vault
 
-    if args.yes or not opts.choices:
-        return chosen
     targets = chosen.targets(Vault(opts.home))
+    if args.yes or not opts.choices:
+        return targets
     warnings = {
         c.flag: c.warning
         for t in targets
@@ -170,27 +179,31 @@ def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> Sele
 
 def _run(args: argparse.Namespace, action: Action) -> int:
     from agent.api import run
-    from agent.cli.render import describe_all, print_json
-    from agent.models import Event, exit_code
+    from agent.cli.progress import Progress
+    from agent.cli.render import console, print_json, show_results
+    from agent.models import exit_code
+    from agent.store.vault import Vault
 
     opts = options(args)
-    chosen: Selection | list[Target] = selection(args)
-    if action == "apply":
-        chosen = _confirm(args, chosen, opts)
-    changing: list[str] = []
-
-    def watch(event: Event) -> None:
-        if event.kind == "changing":
-            changing.append(f"{event.platform} ({event.account})")
-
+    chosen = selection(args)
+    targets = _confirm(args, chosen, opts) if action == "apply" else chosen.targets(Vault(opts.home))
+    progress = Progress(console(sys.stderr), targets, opts.choices, quiet=args.quiet)
     try:
-        results = run(chosen, action, replace(opts, on_event=watch))
+        with progress:
+            results = run(targets, action, replace(opts, on_event=progress))
     except KeyboardInterrupt:
-        raise Interrupted(changing) from None
+        raise Interrupted(progress.changing) from None
     if args.json:
         print_json([r.model_dump(mode="json") for r in results])
     else:
-        print(*describe_all(results), sep="\n")
+        show_results(
+            results,
+            console(sys.stdout),
+            console(sys.stderr),
+            account=args.account,
+            evidence=args.evidence,
+            quiet=args.quiet,
+        )
     return exit_code(results)
 
 
@@ -340,7 +353,7 @@ def _import_from_browser(args: argparse.Namespace, saved: Vault) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from agent.cli.demo import demo
 
-    return demo(replace(options(args), choices=frozenset()))
+    return demo(replace(options(args), choices=frozenset()), quiet=args.quiet)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
+from agent.models.result import Result
 
 
 def local_origin(url: str) -> str:
@@ -74,13 +75,15 @@ class Target:
 @dataclass(frozen=True)
 class Event:
     """What the engine tells whoever watches a run (a progress line, the Ctrl-C message): a
-    target began a planned step, or is about to send a change to the platform."""
+    target began a planned step, is about to send a change to the platform, or is done (with
+    its `result`)."""
 
     platform: str
     account: str
-    kind: Literal["step", "changing"]
+    kind: Literal["step", "changing", "done"]
     step: int
     description: str = ""
+    result: Result | None = None
 
 
 @dataclass(frozen=True)
