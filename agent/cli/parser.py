@@ -47,7 +47,9 @@ class Parser(argparse.ArgumentParser):
         self.commands: dict[str, Parser] = {}
 
     def error(self, message: str) -> NoReturn:
-        typed = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        typed = re.search(
+            r"^argument (?:SUB)?COMMAND: invalid choice: '([^']*)' \(choose from (.*)\)", message
+        )
         if typed:
             known = re.findall(r"'([^']*)'", typed.group(2))
             close = difflib.get_close_matches(typed.group(1).lower(), known, n=1)
@@ -307,7 +309,8 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from importlib.metadata import version
 
-        parser.exit(message=f"optout {version('optout')}\n")
+        print(f"optout {version('optout')}")
+        parser.exit()
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

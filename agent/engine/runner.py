@@ -174,7 +174,9 @@ async def _visit(
         ),
     )
     await dismiss_overlays(visit)
-    evidence = Evidence(options.home, target.flow.id, target.account, action)
+    evidence = Evidence(
+        options.home, target.flow.id, target.account, action, keep=options.keep_evidence
+    )
     try:
         await visit.walk_within_deadline(action, result)
         result.language = await visit.language()

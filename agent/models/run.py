@@ -86,6 +86,9 @@ class Event:
     result: Result | None = None
 
 
+EVIDENCE_KEPT = 10  # a status writes a screenshot each time: a sitting's worth, not a year's
+
+
 @dataclass(frozen=True)
 class Options:
     headed: bool = False
@@ -93,6 +96,8 @@ class Options:
     home: Path = field(default_factory=lambda: _default_home())
     choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
     on_event: Callable[[Event], None] | None = None
+    # Runs of each platform and account whose evidence is kept (the latest); 0 keeps them all.
+    keep_evidence: int = EVIDENCE_KEPT
 
     @property
     def deadline(self) -> float:
