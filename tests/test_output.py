@@ -276,3 +276,11 @@ def test_a_bad_log_format_is_exit_2(optout, monkeypatch: pytest.MonkeyPatch) -> 
     run = optout("platforms")
     assert run.code == 2 and run.out == ""
     assert run.err == "optout: OPTOUT_LOG is 'xml': set it to json (JSON log lines), or unset it.\n"
+
+
+def test_the_readme_example_is_what_is_printed() -> None:
+    from tests.test_cli import readme_block
+
+    out = piped()
+    show_results([MIXED[0], MIXED[2]], out, out, account=None)
+    assert text(out) == readme_block("result example")
