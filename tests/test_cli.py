@@ -189,7 +189,7 @@ def readme_block(marker: str) -> str:
 def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> None:
     import flows
 
-    run = optout("demo")
+    run = optout("demo", "--timeout", "120")  # a loaded machine is slow, not wrong
     assert run.code == 0, run.err
     assert run.out == readme_block("demo output")  # character for character
     tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
