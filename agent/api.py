@@ -71,7 +71,7 @@ class Selection:
                 )
         else:
             account = "default" if self.account is None else self.account
-            pairs = [(p, account) for p in self.platforms]
+            pairs = [(known_platform(p), account) for p in self.platforms]
         pairs = list(dict.fromkeys(pairs))  # the same account twice would be switched twice
         return [
             Target(flow=flows.load(p), account=a, origin=self.origins.get(p)) for p, a in pairs
@@ -79,14 +79,20 @@ class Selection:
 
 
 def known_platform(name: str) -> str:
-    """A platform id, checked without importing any flow."""
+    """A platform id, in any case (a capital letter is a typo, not another platform), checked
+    without importing any flow; an unknown one is BadInput that names the closest known id."""
+    import difflib
+
     import flows
 
-    if name not in flows.names():
-        raise BadInput(
-            f"Unknown platform {name!r}. Known: {', '.join(flows.names())} (see: optout platforms)."
-        )
-    return name
+    known = flows.names()
+    if name.lower() in known:
+        return name.lower()
+    close = difflib.get_close_matches(name.lower(), known, n=1)
+    hint = f"Did you mean {close[0]}? " if close else ""
+    raise BadInput(
+        f"Unknown platform {name!r}. {hint}Known: {', '.join(known)} (see: optout platforms)."
+    )
 
 
 def check_choices(choices: frozenset[str], selected: list[Flow]) -> None:

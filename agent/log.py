@@ -1,5 +1,6 @@
-"""Logging, after structlog's production recipe: shared processors, a console renderer when
-stderr is a terminal and JSON lines otherwise, and one processor that redacts secrets.
+"""Logging, after structlog's production recipe: shared processors, a renderer for whoever
+reads them (warnings as plain lines; every event, for a person, with --verbose; JSON lines when
+asked), and one processor that redacts secrets.
 
 Secrets are redacted twice over: by key (any field named like a cookie, token or password, at
 any depth) and by value (every session cookie value the run has loaded is registered with
@@ -113,12 +114,23 @@ def _stderr_logger(*_: Any) -> structlog.PrintLogger:
     return structlog.PrintLogger(file=sys.stderr)
 
 
-def configure(*, verbose: bool, stream: TextIO | None = None) -> None:
-    renderer: Any = (
-        structlog.dev.ConsoleRenderer(colors=False)
-        if (stream or sys.stderr).isatty()
-        else structlog.processors.JSONRenderer()
-    )
+def _plain(_: Any, level: str, event: dict[str, Any]) -> str:
+    """A warning as a person reads it, without --verbose: one line, no timestamp."""
+    whose = f"{event['platform']} ({event['account']}): " if "platform" in event else ""
+    return f"optout: {level}: {whose}{event['event']}"
+
+
+def configure(*, verbose: bool, as_json: bool = False, stream: TextIO | None = None) -> None:
+    """Logs on stderr: only warnings (plain lines) unless asked for more; `verbose` adds every
+    event down to debug (a console rendering, for a person); `as_json` makes them JSON lines
+    from info up (for a program, or a test), down to debug with `verbose`."""
+    renderer: Any
+    if as_json:
+        renderer, level = structlog.processors.JSONRenderer(), logging.INFO
+    elif verbose:
+        renderer, level = structlog.dev.ConsoleRenderer(colors=False), logging.DEBUG
+    else:
+        renderer, level = _plain, logging.WARNING
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
@@ -127,9 +139,7 @@ def configure(*, verbose: bool, stream: TextIO | None = None) -> None:
             _redact,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.DEBUG if verbose else logging.INFO
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.DEBUG if verbose else level),
         logger_factory=structlog.PrintLoggerFactory(file=stream) if stream else _stderr_logger,
         cache_logger_on_first_use=False,
     )

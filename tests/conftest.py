@@ -33,7 +33,7 @@ class Run:
 
     @property
     def events(self) -> list[str]:
-        """What was logged to stderr (JSON lines, as stderr is not a terminal here)."""
+        """What was logged to stderr (JSON lines, as OPTOUT_LOG=json asks)."""
         return [json.loads(line)["event"] for line in self.err.splitlines() if line.startswith("{")]
 
     def logged(self, text: str) -> bool:
@@ -96,7 +96,11 @@ def signed_in(replay: Replay) -> ReplayServer:
 
 
 @pytest.fixture
-def optout(capsys: pytest.CaptureFixture[str], home: Path):
+def optout(capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI as a person would, with stdout and stderr piped; its log events are asked for
+    as JSON lines (OPTOUT_LOG=json), so that a test can see what the engine did (`logged`)."""
+    monkeypatch.setenv("OPTOUT_LOG", "json")
+
     def run(*args: str) -> Run:
         capsys.readouterr()
         code = main(list(args))

@@ -154,7 +154,7 @@ def test_two_profiles_signed_in_say_where_each_goes(
         (["session", "import", "--from-browser", "netscape"], "Unknown browser 'netscape'"),
         (["session", "import", "--all"], "--all goes with --from-browser"),
         (["session", "import", "linkedin"], "Give the file to import"),
-        (["session", "import", "state.json"], "Name the platform before the file"),
+        (["session", "import", "state.json"], "The platform is missing"),
         (["session", "import", "--from-browser", "firefox"], "Name one platform or use --all"),
         (["session", "import", "linkedin", "x.json", "--from-browser", "firefox"], "not both"),
         (["session", "import", "--from-browser", "chrome:"], "No profile after the colon"),

@@ -179,22 +179,27 @@ def test_a_bug_in_a_command_is_exit_1_with_the_log(
     assert verbose.code == 1 and "Traceback" in verbose.err
 
 
-def test_demo_runs_the_whole_flow(optout, home: Path) -> None:
+def readme_block(marker: str) -> str:
+    """The fenced block that follows `<!-- marker -->` in the README."""
+    text = (ROOT / "README.md").read_text()
+    after = text.split(f"<!-- {marker} -->", 1)[1]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> None:
     import flows
 
-    run = optout("demo")
+    run = optout("demo", "--timeout", "120")  # a loaded machine is slow, not wrong
     assert run.code == 0, run.err
-    lines = run.out.splitlines()
-    assert len(lines) == 4 * len(flows.names())  # status, dry run, apply, status
-    for name in flows.names():
-        mine = [line for line in lines if line.startswith(f"{name} (demo): ")]
-        states = [line.split(":", 1)[1].split()[0] for line in mine]
-        assert states == ["ON.", "ON.", "OFF.", "OFF."], mine
-        assert "Dry run: would have switched it off" in mine[1]
-        assert "Switched off just now" in mine[2]
-    assert "== plan linkedin" in run.err
-    assert (
-        f"Evidence (screenshots of each final state) is in {home / 'demo' / 'evidence'}" in run.err
-    )
-    assert len(list((home / "demo" / "evidence").rglob("*.png"))) == 4 * len(flows.names())
+    assert run.out == readme_block("demo output")  # character for character
+    tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
+    assert [len(table) for table in tables] == [2 + len(flows.names()) + 1] * 4
+    states = [[line.split()[2] for line in table[2:-1]] for table in tables]
+    assert states == [["ON"] * 4, ["ON"] * 4, ["OFF"] * 4, ["OFF"] * 4]
+    assert "\nNow try it on your own account, where you are signed in:\n" in run.out
+    for name in flows.names():  # progress, one plain line per event, on stderr
+        assert f"{name} (demo): step 1/" in run.err and f"{name} (demo): done: OFF (" in run.err
+    evidence = home / "demo" / "evidence"
+    assert f"The screenshots of each final state are in {evidence}" in run.err
+    assert len(list(evidence.rglob("*.png"))) == 4 * len(flows.names())
     assert not list(home.rglob("*.session"))  # the throwaway sessions are gone

@@ -27,7 +27,8 @@ def test_status_dry_run_and_apply_in_the_members_language(
     assert status.code == 0, status.err
     assert (status.json[0]["state"], status.json[0]["language"]) == ("on", lang)
     dry = optout("apply", "linkedin", "--dry-run", "--base-url", signed_in.url)
-    assert dry.code == 0 and "Dry run" in dry.out and f"(The page was in {lang}.)" in dry.out
+    language = {"de": "German", "fr": "French", "tr": "Turkish"}[lang]
+    assert dry.code == 0 and "Dry run" in dry.out and f"(The page was in {language}.)" in dry.out
     assert signed_in.writes == []
     applied = optout("apply", "linkedin", "--base-url", signed_in.url, "--json")
     assert applied.code == 0, applied.err

@@ -20,8 +20,10 @@ def setting_writes(server: ReplayServer) -> list:
 
 def test_status_human_line_says_how_to_switch_off(optout, signed_in: ReplayServer) -> None:
     run = optout("status", "linkedin", "--base-url", signed_in.url)
-    assert run.out.count("\n") == 1
-    assert "linkedin (default): ON." in run.out and "optout apply linkedin" in run.out
+    assert run.out.splitlines()[1] == (
+        "linkedin  default  ON     LinkedIn may use your data to train AI."
+    )
+    assert run.err.splitlines()[-1] == "Next: switch it off: optout apply linkedin"
 
 
 
@@ -75,7 +77,11 @@ def test_not_offered_is_unavailable_and_nothing_is_clicked(optout, signed_in: Re
     )
     assert signed_in.writes == []
     human = optout("status", "linkedin", "--base-url", signed_in.url)
-    assert "not offered" in human.out and human.code == 0
+    assert human.out.splitlines()[1] == (
+        "linkedin  default  not offered  LinkedIn does not offer this setting to this account; "
+        "nothing to do."
+    )
+    assert human.code == 0
 
 
 

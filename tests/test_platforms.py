@@ -38,7 +38,9 @@ def test_status_reads_on_then_off_and_changes_nothing(optout, site) -> None:
     server.settings[setting_of(name)] = False
     run = optout("status", name, "--base-url", server.url)
     assert run.code == 0
-    assert run.out.startswith(f"{name} (default): OFF. Already off; nothing was changed.")
+    assert run.out.splitlines()[1].split(None, 3) == [
+        name, "default", "OFF", "Already off; nothing was changed."
+    ]
     assert server.writes == []
 
 

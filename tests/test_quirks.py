@@ -101,17 +101,16 @@ def test_all_platforms_at_once_one_failing(optout, replay: Replay) -> None:
     base = [arg for name, url in urls.items() for arg in ("--base-url", f"{name}={url}")]
     run = optout("apply", "--all", *base)
     assert run.code == 4
-    lines = run.out.splitlines()
-    assert len(lines) == len(urls)
-    states_at = {len(line) - len(line.split(":", 1)[1].lstrip()) for line in lines}
-    assert len(states_at) == 1  # the states line up in one column
-    by_platform = {line.split(" ")[0]: line for line in lines}
-    assert (
-        "stopped at step" in by_platform["claude"]
-        and "optout login claude" in by_platform["claude"]
-    )
+    lines = run.out.splitlines()[: 1 + len(urls) + 1]  # the header, a row each, the totals
+    assert run.out.splitlines()[len(lines)].startswith("Evidence of claude (default): ")
+    states_at = {line.index(state) for line in lines[1:-1] for state in ("OFF ", "no session")
+                 if state in line}  # fmt: skip
+    assert states_at == {lines[0].index("STATE")}  # the states line up in one column
+    by_platform = {line.split(" ")[0]: line for line in lines[1:-1]}
+    assert "no session" in by_platform["claude"] and "optout login claude" in by_platform["claude"]
     for name in urls.keys() - {"claude"}:
-        assert "OFF. Switched off just now" in by_platform[name]
+        assert by_platform[name].split(None, 3)[2:] == ["OFF", "Switched off just now; a fresh load of the page shows it off."]
+    assert lines[-1] == "In all: 3 OFF, 1 no session"
     as_json = optout("status", "--all", *base, "--json")
     assert as_json.code == 4
     assert {r["platform"]: r["state"] for r in as_json.json} == {

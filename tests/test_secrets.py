@@ -43,7 +43,7 @@ def test_cookie_values_never_leave_the_vault(
 
 def test_logs_redact_secret_fields_and_registered_values() -> None:
     stream = io.StringIO()
-    log.configure(verbose=True, stream=stream)
+    log.configure(verbose=True, as_json=True, stream=stream)
     log.redact_values(["AQEDsecretcookievalue"])
     log.get().info("saw AQEDsecretcookievalue in a URL", cookie="li_at=abc", csrf="ajax:1", step=3)
     line = json.loads(stream.getvalue())
@@ -72,16 +72,22 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_console_on_a_terminal_json_otherwise() -> None:
-    terminal, pipe = _Terminal(), io.StringIO()
-    log.configure(verbose=False, stream=terminal)
-    log.get().info("step 1: open the page", platform="linkedin")
-    log.get().debug("hidden unless --verbose")
-    log.configure(verbose=False, stream=pipe)
-    log.get().info("step 1: open the page", platform="linkedin")
-    assert "[info" in terminal.getvalue() and "step 1: open the page" in terminal.getvalue()
-    assert "hidden" not in terminal.getvalue()
-    assert json.loads(pipe.getvalue())["platform"] == "linkedin"
+def test_warnings_alone_unless_asked_every_event_with_verbose_json_when_asked() -> None:
+    quiet, verbose, as_json = io.StringIO(), io.StringIO(), io.StringIO()
+    for stream, verbose_on, json_on in [(quiet, False, False), (verbose, True, False),
+                                         (as_json, False, True)]:  # fmt: skip
+        log.configure(verbose=verbose_on, as_json=json_on, stream=stream)
+        log.get().info("step 1: open the page", platform="linkedin", account="work")
+        log.get().debug("hidden unless --verbose")
+        log.get().warning("no evidence could be saved", platform="linkedin", account="work")
+    assert quiet.getvalue() == "optout: warning: linkedin (work): no evidence could be saved\n"
+    assert "[info" in verbose.getvalue() and "step 1: open the page" in verbose.getvalue()
+    assert "[debug" in verbose.getvalue() and "hidden unless --verbose" in verbose.getvalue()
+    lines = [json.loads(line) for line in as_json.getvalue().splitlines()]
+    assert [(line["level"], line["platform"]) for line in lines] == [
+        ("info", "linkedin"),
+        ("warning", "linkedin"),
+    ]
 
 
 # Every shape a registered secret takes: nested fields, URL-encoded, without its quotes ----------
@@ -100,7 +106,7 @@ class Opaque:
 
 def test_logs_redact_secrets_in_every_field_at_any_depth() -> None:
     stream = io.StringIO()
-    log.configure(verbose=True, stream=stream)
+    log.configure(verbose=True, as_json=True, stream=stream)
     log.redact_values([CSRF, LI_AT])
     log.get().info(
         f"sent csrf-token {BARE}",

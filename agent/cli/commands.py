@@ -4,6 +4,7 @@ Each returns an exit status; errors are raised as `OptoutError` and mapped by `m
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from agent.api import Selection
     from agent.models import Action, Flow, Options, Target
     from agent.store.vault import Vault
+
+
+KEEP_EVIDENCE = "OPTOUT_KEEP_EVIDENCE"  # how many runs' evidence to keep (per platform, account)
 
 
 # From arguments to the engine's terms ------------------------------------------------------------
@@ -36,7 +40,7 @@ def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str
     from agent.models import local_origin
 
     origins: dict[str, str] = {}
-    for raw in args.base_url:
+    for raw in getattr(args, "base_url", []):
         name, sep, url = raw.partition("=")
         if not sep or "://" in name:
             if platforms is None or len(set(platforms)) != 1:
@@ -56,11 +60,14 @@ def selection(args: argparse.Namespace) -> Selection:
 
     if not args.all and not args.platforms:
         raise BadInput(f"Name a platform (e.g. optout {args.command} {flows.EXAMPLE}) or use --all.")
+    from agent.api import known_platform
+
+    platforms = [known_platform(name) for name in args.platforms]
     chosen = Selection(
-        platforms=tuple(args.platforms),
+        platforms=tuple(platforms),
         every=args.all,
         account=args.account,
-        origins=base_urls(args, None if args.all else args.platforms),
+        origins=base_urls(args, None if args.all else platforms),
     )
     chosen.check()
     return chosen
@@ -78,9 +85,22 @@ def one_target(args: argparse.Namespace) -> Target:
 
 def options(args: argparse.Namespace) -> Options:
     from agent.models import Options
+    from agent.models.run import EVIDENCE_KEPT
     from agent.store.files import home
 
-    return Options(headed=args.headed, timeout=args.timeout, home=home(), choices=args.choices)
+    kept = os.environ.get(KEEP_EVIDENCE, str(EVIDENCE_KEPT))
+    if not kept.isdigit():
+        raise BadInput(
+            f"{KEEP_EVIDENCE} is {kept!r}: set it to how many runs' evidence to keep per "
+            "platform and account (0 keeps all)."
+        )
+    return Options(
+        headed=getattr(args, "headed", False),
+        timeout=getattr(args, "timeout", 20.0),
+        home=home(),
+        choices=args.choices,
+        keep_evidence=int(kept),
+    )
 
 
 def vault() -> Vault:
@@ -141,13 +161,14 @@ class Interrupted(Exception):
         )
 
 
-def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> Selection | list[Target]:
-    """Ask before an option that deletes something (on a terminal; else --yes is needed)."""
+def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> list[Target]:
+    """The targets, once the person has said yes to an option that deletes something (asked
+    on a terminal; else --yes is needed)."""
     from agent.store.vault import Vault
 
-    if args.yes or not opts.choices:
-        return chosen
     targets = chosen.targets(Vault(opts.home))
+    if args.yes or not opts.choices:
+        return targets
     warnings = {
         c.flag: c.warning
         for t in targets
@@ -170,27 +191,31 @@ def _confirm(args: argparse.Namespace, chosen: Selection, opts: Options) -> Sele
 
 def _run(args: argparse.Namespace, action: Action) -> int:
     from agent.api import run
-    from agent.cli.render import describe_all, print_json
-    from agent.models import Event, exit_code
+    from agent.cli.progress import Progress
+    from agent.cli.render import console, print_json, show_results
+    from agent.models import exit_code
+    from agent.store.vault import Vault
 
     opts = options(args)
-    chosen: Selection | list[Target] = selection(args)
-    if action == "apply":
-        chosen = _confirm(args, chosen, opts)
-    changing: list[str] = []
-
-    def watch(event: Event) -> None:
-        if event.kind == "changing":
-            changing.append(f"{event.platform} ({event.account})")
-
+    chosen = selection(args)
+    targets = _confirm(args, chosen, opts) if action == "apply" else chosen.targets(Vault(opts.home))
+    progress = Progress(console(sys.stderr), targets, opts.choices, quiet=args.quiet)
     try:
-        results = run(chosen, action, replace(opts, on_event=watch))
+        with progress:
+            results = run(targets, action, replace(opts, on_event=progress))
     except KeyboardInterrupt:
-        raise Interrupted(changing) from None
+        raise Interrupted(progress.changing) from None
     if args.json:
         print_json([r.model_dump(mode="json") for r in results])
     else:
-        print(*describe_all(results), sep="\n")
+        show_results(
+            results,
+            console(sys.stdout),
+            console(sys.stderr),
+            account=args.account,
+            evidence=args.evidence,
+            quiet=args.quiet,
+        )
     return exit_code(results)
 
 
@@ -208,6 +233,12 @@ def cmd_login(args: argparse.Namespace) -> int:
     from agent.engine.login import login
 
     target = one_target(args)
+    if not args.quiet:
+        print(
+            f"A browser window opens on {target.flow.name}'s sign-in page: sign in there (any "
+            "security check is yours to answer); optout waits, and saves the session.",
+            file=sys.stderr,
+        )
     path = asyncio.run(login(target, vault(), timeout=args.timeout))
     print(
         f"Signed in to {target.flow.name} ({target.account}); the session is saved, encrypted, in {path}"
@@ -266,17 +297,22 @@ def _check_file_import(args: argparse.Namespace) -> None:
     if args.file is None:
         import flows
 
-        if args.platform.lower() not in flows.names() and (
-            Path(args.platform).exists() or args.platform.endswith(".json")
-        ):
+        if args.platform.lower() not in flows.names() and _a_path(args.platform):
             raise BadInput(
-                f"Name the platform before the file: optout session import PLATFORM "
-                f"{args.platform} (platforms: {', '.join(flows.names())})."
+                f"The platform is missing: optout session import PLATFORM {args.platform} "
+                f"(platforms: {', '.join(flows.names())})."
             )
+        flow_of(args.platform)  # an unknown platform says so first
         raise BadInput(
             f"Give the file to import (optout session import {args.platform} FILE), or take "
             f"the session from your browser: --from-browser firefox (or chrome, edge, ...)."
         )
+
+
+def _a_path(text: str) -> bool:
+    """Whether what was typed as a platform reads as a file: one that exists, a name with a
+    folder or an extension in it."""
+    return Path(text).exists() or "/" in text or "\\" in text or Path(text).suffix != ""
 
 
 def _import_from_browser(args: argparse.Namespace, saved: Vault) -> int:
@@ -340,7 +376,82 @@ def _import_from_browser(args: argparse.Namespace, saved: Vault) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from agent.cli.demo import demo
 
-    return demo(replace(options(args), choices=frozenset()))
+    return demo(replace(options(args), choices=frozenset()), quiet=args.quiet)
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    """`evidence [PLATFORM] [--account A] [--open]`: the saved screenshots (and pages), by
+    platform and account, oldest first; --open shows the latest one."""
+    import webbrowser
+
+    from agent.store.evidence import runs
+    from agent.store.files import home
+
+    folder = home() / "evidence"
+    if args.platform:
+        folder /= flow_of(args.platform).id
+    found = sorted(p for p in folder.glob("*/" if args.platform else "*/*/") if p.is_dir())
+    if args.account is not None:
+        found = [p for p in found if p.name == args.account]
+    files = [(p, run) for p in found for run in runs(p)]
+    if not files:
+        of = f" of {args.platform}" if args.platform else ""
+        of += f" for account '{args.account}'" if args.account is not None else ""
+        print(f"No evidence saved yet{of}: each status and apply saves some.", file=sys.stderr)
+        return ExitCode.OK
+    for account, saved in files:
+        print(f"{account.parent.name} ({account.name}): {'  '.join(map(str, saved))}")
+    if args.open:
+        latest = max((run[0] for _, run in files), key=lambda p: p.name)
+        webbrowser.open(latest.as_uri())
+    return ExitCode.OK
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    """`forget --all`: everything optout keeps in OPTOUT_HOME, and the key in the keyring."""
+    import shutil
+
+    from agent.store.files import home
+    from agent.store.keys import forget_key
+
+    where = home()
+    kept = [where / name for name in KEPT if (where / name).exists()]
+    kept += sorted(where.glob("history.sqlite3*"))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise BadInput("forget --all deletes everything optout keeps: add --yes (there is "
+                           "no terminal to ask).")  # fmt: skip
+        answer = input(
+            f"Delete every saved session, all evidence, the history and logs in {where}, and the "
+            "key in your keyring? [y/N] "
+        )
+        if answer.strip().lower() not in ("y", "yes"):
+            raise BadInput("Not confirmed: nothing was deleted.")
+    for path in kept:
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    key = forget_key()
+    if not kept and not key:
+        print(f"optout keeps nothing here ({where}) and no key: nothing to delete.")
+        return ExitCode.OK
+    print(f"Deleted {', '.join(p.name for p in kept) or 'no files'} in {where}" + (
+        ", and the key in your keyring." if key else "."
+    ))
+    print("To remove optout itself: pipx uninstall optout (or delete its folder).")
+    return ExitCode.OK
+
+
+# What optout makes in OPTOUT_HOME: all of it goes with `forget --all`, nothing else there does.
+KEPT = ("sessions", "evidence", "logs", "locks", "demo")
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    print(argcomplete.shellcode(["optout"], shell=args.shell))
+    return ExitCode.OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -351,4 +462,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "status": cmd_status,
     "apply": cmd_apply,
     "demo": cmd_demo,
+    "evidence": cmd_evidence,
+    "forget": cmd_forget,
+    "completion": cmd_completion,
 }

@@ -1,8 +1,13 @@
 """`optout demo`: the whole opt-out against the bundled replay of each site, with a throwaway
-session held by an in-memory keyring, so that it needs no account and touches nothing real."""
+session held by an in-memory keyring, so that it needs no account and touches nothing real.
+
+What the demo shows (the plan, each stage's table, the commands to try next) is its payload, on
+stdout, the same on every run: the README shows it as it is. Progress and where the evidence
+went (a path of this machine) go to stderr."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
@@ -10,7 +15,8 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from agent.api import Selection, run
-from agent.cli.render import describe_all
+from agent.cli.progress import Progress
+from agent.cli.render import console, plan_lines, print_table, results_table, totals
 from agent.models import exit_code
 
 if TYPE_CHECKING:
@@ -18,18 +24,21 @@ if TYPE_CHECKING:
 
 ACCOUNT = "demo"
 STAGES: list[tuple[Action, str]] = [
-    ("status", "status: read the switch, change nothing"),
-    ("dry-run", "apply --dry-run: find the switch, click nothing"),
-    ("apply", "apply: switch it off, reload, verify"),
-    ("status", "status again: a fresh load shows what the site saved"),
+    ("status", "optout status --all: read the switch, change nothing"),
+    ("dry-run", "optout apply --all --dry-run: find the switch, click nothing"),
+    ("apply", "optout apply --all: switch it off, reload, check that it stayed off"),
+    ("status", "optout status --all: a fresh load shows what the site saved"),
+]
+# The commands a person runs next, on their own account, with what each does.
+YOUR_TURN = [
+    ("optout session import --all --from-browser firefox", "or chrome, edge, brave, safari..."),
+    ("optout status --all", "reads every setting, changes nothing"),
+    ("optout apply --all --dry-run", "finds each switch, clicks nothing"),
+    ("optout apply --all", "switches them off, reloads, checks they stayed off"),
 ]
 
 
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def demo(options: Options) -> int:
+def demo(options: Options, *, quiet: bool = False) -> int:
     import keyring
 
     import flows
@@ -42,31 +51,49 @@ def demo(options: Options) -> int:
     options = replace(options, home=options.home / "demo")
     vault = Vault(options.home)
     replayed = [n for n in flows.names() if files("fixtures").joinpath(n, "site.json").is_file()]
+    out, err = console(sys.stdout), console(sys.stderr)
+    out.print(
+        f"optout demo: the whole opt-out against a local replay of {', '.join(replayed)}\n"
+        "(reconstructed pages; each setting starts ON), with throwaway sessions: nothing real "
+        "is touched.",
+        soft_wrap=True,
+    )
+    out.print(f"\n== optout plan {flows.EXAMPLE}: what apply will do, without a browser")
+    out.print(*plan_lines(plan(flows.load(flows.EXAMPLE))), sep="\n", soft_wrap=True, markup=False)
     worst = 0
     with ExitStack() as stack:
         origins = {}
         for name in replayed:
             flow = flows.load(name)
             server = stack.enter_context(ReplayServer(name))
-            say(
-                f"Replaying {flow.name} at {server.url}: reconstructed pages, the setting starts ON."
-            )
             vault.save(name, ACCOUNT, server.make_session(flow.cookie_domain))
             stack.callback(vault.forget, name, ACCOUNT)
             origins[name] = server.url
-        for name in replayed:
-            say(f"\n== plan {name}: what apply will do, without a browser")
-            for step in plan(flows.load(name)).steps:
-                say(
-                    f"{step.number:>3}. {step.description}"
-                    + (" (if needed)" if step.fallback else "")
-                )
-        selection = Selection(platforms=tuple(replayed), account=ACCOUNT, origins=origins)
+        targets = Selection(platforms=tuple(replayed), account=ACCOUNT, origins=origins).targets(
+            vault
+        )
         for action, title in STAGES:
-            say(f"\n== {title}")
-            results = run(selection, action, options)
-            print(*describe_all(results), sep="\n")
+            out.print(f"\n== {title}", soft_wrap=True, markup=False)
+            with Progress(err, targets, quiet=quiet) as progress:
+                results = run(targets, action, replace(options, on_event=progress))
+            print_table(out, results_table(results))
+            out.print(totals(results))
             worst = max(worst, exit_code(results))
-    say(f"\nEvidence (screenshots of each final state) is in {options.home / 'evidence'}")
-    say("The demo session was throwaway and is gone; your real sessions were not touched.")
+    out.print("\nNow try it on your own account, where you are signed in:")
+    width = max(len(command) for command, _ in YOUR_TURN)
+    for command, what in YOUR_TURN:
+        out.print(f"  {command:<{width}}  # {what}", soft_wrap=True, markup=False)
+    if not quiet:
+        err.print(
+            f"\nThe screenshots of each final state are in {options.home / 'evidence'}; "
+            "the demo's sessions were throwaway and are gone.",
+            soft_wrap=True,
+            markup=False,
+        )
+        if shutil.which("optout") is None:
+            err.print(
+                f"optout is not on your PATH: run it as {sys.argv[0]}, or see scripts/setup.",
+                soft_wrap=True,
+                markup=False,
+            )
     return worst

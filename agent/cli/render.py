@@ -3,8 +3,16 @@ both print through here; nothing here decides anything."""
 
 from __future__ import annotations
 
+import io
 import json
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from agent.errors import ErrorKind, ExitCode, login_command
 
 if TYPE_CHECKING:
     from agent.engine.plan import Plan
@@ -15,42 +23,173 @@ def print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
-def describe(result: Result, flow: Flow, width: int = 0) -> str:
-    """One line per platform and account: the state, and what was done. `width` aligns the
-    lines of several results into a table."""
+# The languages a page may be in, by their code (<html lang>'s first part), as a result names
+# them; a code not here is shown as it is.
+LANGUAGES = {
+    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "fi": "Finnish", "fr": "French", "he": "Hebrew",
+    "hi": "Hindi", "hu": "Hungarian", "id": "Indonesian", "it": "Italian", "ja": "Japanese",
+    "ko": "Korean", "nb": "Norwegian", "nl": "Dutch", "no": "Norwegian", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sv": "Swedish", "th": "Thai",
+    "tr": "Turkish", "uk": "Ukrainian", "vi": "Vietnamese", "zh": "Chinese",
+}  # fmt: skip
+# The state column for a result that stopped, by its error's kind: what a person must know
+# first. Other errors show the state the page was left in.
+STOPPED_STATES = {
+    ErrorKind.AUTH_REQUIRED: "no session",
+    ErrorKind.CHALLENGE: "check needed",
+    ErrorKind.UNREACHABLE: "unreachable",
+    ErrorKind.PERSON_MUST_ACT: "you must act",
+}
+STYLES = {"ON": "bold yellow", "OFF": "green", "not offered": "dim"}
+HEADERS = ("PLATFORM", "ACCOUNT", "STATE", "WHAT HAPPENED")
+
+
+def language_name(code: str) -> str:
+    return LANGUAGES.get(code.split("-")[0].lower(), code)
+
+
+def state_of(result: Result) -> str:
+    """The STATE column: ON, OFF, not offered, or why it could not be read (no session...)."""
+    if result.error and result.error.kind in STOPPED_STATES:
+        return STOPPED_STATES[result.error.kind]
+    return {"on": "ON", "off": "OFF", "unavailable": "not offered"}.get(result.state, "unknown")
+
+
+def happened(result: Result, flow: Flow) -> str:
+    """The WHAT HAPPENED column: what was done, or why it stopped, in a sentence or two."""
     if result.error:
-        step = f" at step {result.error.step}" if result.error.step else ""
-        said = f"{result.state.upper()}, stopped{step}. {result.error.message}"
+        said = result.error.message
     elif result.state == "unavailable":
-        said = (
-            f"not offered. {flow.name} does not offer this setting to this account; nothing to do."
-        )
+        said = f"{flow.name} does not offer this setting to this account; nothing to do."
     elif result.changed:
-        said = "OFF. Switched off just now; a fresh load of the page shows it off."
+        said = "Switched off just now; a fresh load of the page shows it off."
         said += "".join(
-            f" {choice.done}" for choice in flow.choices if choice.id in result.choices and choice.done
+            f" {choice.done}"
+            for choice in flow.choices
+            if choice.id in result.choices and choice.done
         )
     elif result.state == "off":
-        said = "OFF. Already off; nothing was changed."
+        said = "Already off; nothing was changed."
     elif result.action == "dry-run":
-        said = "ON. Dry run: would have switched it off; nothing was clicked."
+        said = "Dry run: would have switched it off; nothing was clicked."
     else:
-        said = (
-            f"ON. {flow.name} may use your data to train AI. "
-            f"To switch it off: optout apply {result.platform}"
-        )
-    if result.language and not result.language.lower().startswith("en"):
-        said += f" (The page was in {result.language}.)"
-    if result.evidence:
-        said += f" Evidence: {result.evidence[0]}"
-    return f"{f'{result.platform} ({result.account}):':<{width}} {said}"
+        said = f"{flow.name} may use your data to train AI."
+    if result.language and language_name(result.language) != "English":
+        said += f" (The page was in {language_name(result.language)}.)"
+    return said
 
 
-def describe_all(results: list[Result]) -> list[str]:
+def results_table(results: list[Result]) -> Table:
     import flows
 
-    width = max(len(f"{r.platform} ({r.account}):") for r in results) if results else 0
-    return [describe(r, flows.load(r.platform), width) for r in results]
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for header in HEADERS:
+        table.add_column(header, no_wrap=header != HEADERS[-1])
+    for r in results:
+        state = state_of(r)
+        style = "bold red" if r.error else STYLES.get(state, "")
+        table.add_row(
+            r.platform, r.account, Text(state, style=style), happened(r, flows.load(r.platform))
+        )
+    return table
+
+
+def totals(results: list[Result]) -> str:
+    """How many ended in each state, for a run of several targets: "In all: 2 OFF, 1 ON"."""
+    counts = Counter(state_of(r) for r in results)
+    return "In all: " + ", ".join(f"{n} {state}" for state, n in counts.items())
+
+
+def evidence_lines(results: list[Result], *, every: bool) -> list[str]:
+    """Where the screenshots are: of every result (`--evidence`), or of those that stopped,
+    which a person may want to look at or send along with a report."""
+    return [
+        f"Evidence of {r.platform} ({r.account}): {path}"
+        for r in results
+        if every or r.error
+        for path in r.evidence
+    ]
+
+
+def next_step(results: list[Result], account: str | None) -> str:
+    """The one thing to do now, for the worst of the results."""
+    by_code: dict[ExitCode, list[Result]] = {}
+    for r in results:
+        by_code.setdefault(r.exit_code, []).append(r)
+    worst = max(by_code, default=ExitCode.OK)
+    names = " ".join(dict.fromkeys(r.platform for r in by_code.get(worst, [])))
+    also = "" if account in (None, "default") else f" --account {account}"
+    if worst == ExitCode.INTERNAL:
+        return "Next: this is a bug in optout; please report it with the log named above."
+    if worst == ExitCode.SITE_CHANGED:
+        return (
+            f"Next: run optout status {names}{also} again later; if it stops the same way, the "
+            "site changed: report it with the evidence above (it holds no cookie values)."
+        )
+    if worst == ExitCode.DID_NOT_HOLD:
+        return (
+            f"Next: run optout apply {names}{also} again later; if it turns back on again, "
+            "report it with the evidence above."
+        )
+    if worst == ExitCode.PERSON_MUST_ACT:
+        stopped = by_code[worst]
+        if all(r.error and r.error.kind == ErrorKind.AUTH_REQUIRED for r in stopped):
+            if len(stopped) == 1:
+                r = stopped[0]
+                return (
+                    f"Next: sign in: {login_command(r.platform, r.account)}, or take the session "
+                    f"from your browser: optout session import {r.platform} --from-browser firefox"
+                )
+            return (
+                "Next: sign in: optout session import --all --from-browser firefox (or chrome, "
+                "edge, ...), or optout login PLATFORM for each."
+            )
+        return f"Next: do what the message above says, then run it again for {names}."
+    on = " ".join(dict.fromkeys(r.platform for r in results if r.state == "on"))
+    if on and all(r.action == "dry-run" for r in results):
+        return f"Next: do it for real: optout apply {on}{also}"
+    if on:
+        return f"Next: switch it off: optout apply {on}{also}"
+    return "Next: nothing to do. Check again now and then: optout status --all"
+
+
+def console(file: TextIO) -> Console:
+    """A console on `file`: colour and width on a terminal (rich leaves colour out when
+    NO_COLOR is set or TERM=dumb); plain text elsewhere."""
+    return Console(file=file, highlight=False)
+
+
+def show_results(
+    results: list[Result],
+    out: Console,
+    err: Console,
+    *,
+    account: str | None,
+    evidence: bool = False,
+    quiet: bool = False,
+) -> None:
+    """The result as a person reads it: the table (and totals, evidence) on `out`; the one
+    next step on `err`, unless `quiet`."""
+    print_table(out, results_table(results))
+    if len(results) > 1:
+        out.print(totals(results), soft_wrap=True)
+    for line in evidence_lines(results, every=evidence):
+        out.print(line, soft_wrap=True, markup=False)
+    if not quiet:
+        err.print(next_step(results, account), soft_wrap=True, markup=False)
+
+
+def print_table(out: Console, table: Table) -> None:
+    """On a terminal, the table fits its width (the last column wraps); elsewhere each row is
+    one line, however long, with no padding after it, for grep and for a log."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    wide = Console(file=io.StringIO(), width=10_000, color_system=None, highlight=False)
+    wide.print(table)
+    for line in wide.file.getvalue().splitlines():  # type: ignore[attr-defined]
+        out.print(line.rstrip(), soft_wrap=True, markup=False, highlight=False)
 
 
 def plan_lines(plan: Plan) -> list[str]:

@@ -25,6 +25,7 @@ async def reach_setting(visit: Visit) -> bool:
         url = visit.flow.url(route, visit.target.origin)
         visit.step = direct
         visit.log.info(f"step {direct.number}: open the setting's page", url=url)
+        visit.tell("step", direct.description)
         if await goto(visit, route) and await visit.appears(visit.read_ways()):
             return True
         visit.walls.check_address()

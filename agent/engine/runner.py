@@ -14,7 +14,7 @@ from agent import log
 from agent.engine.overlays import dismiss_overlays
 from agent.engine.visit import WRITE_METHODS, Visit
 from agent.errors import AuthRequired, OptoutError, SiteChanged, login_command
-from agent.models import ErrorInfo, Result
+from agent.models import ErrorInfo, Event, Result
 from agent.store.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -35,10 +35,17 @@ async def run_targets(
     options: Options,
 ) -> list[Result]:
     """Run `action` on every target (with its session, or why it has none), concurrently."""
-    runs = [
-        run_target(browser, target, session, action, options)
-        for target, session in zip(targets, sessions, strict=True)
-    ]
+
+    async def run_and_tell(target: Target, session: StorageState | OptoutError) -> Result:
+        result = await run_target(browser, target, session, action, options)
+        if options.on_event:
+            step = result.error.step if result.error and result.error.step else 0
+            options.on_event(
+                Event(target.flow.id, target.account, "done", step, result.state, result)
+            )
+        return result
+
+    runs = [run_and_tell(t, s) for t, s in zip(targets, sessions, strict=True)]
     return list(await asyncio.gather(*runs))
 
 
@@ -153,8 +160,23 @@ async def _visit(
     page = await context.new_page()
     page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
     visit = Visit(page, target, options)
+    # What --verbose adds to the steps: each page the walk lands on, and requests that fail.
+    page.on(
+        "framenavigated",
+        lambda frame: visit.log.debug("on a new page", url=frame.url)
+        if frame == page.main_frame
+        else None,
+    )
+    page.on(
+        "requestfailed",
+        lambda request: visit.log.debug(
+            "a request failed", method=request.method, url=request.url, why=request.failure
+        ),
+    )
     await dismiss_overlays(visit)
-    evidence = Evidence(options.home, target.flow.id, target.account, action)
+    evidence = Evidence(
+        options.home, target.flow.id, target.account, action, keep=options.keep_evidence
+    )
     try:
         await visit.walk_within_deadline(action, result)
         result.language = await visit.language()

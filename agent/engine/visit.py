@@ -73,15 +73,15 @@ class Visit:
     def at(self, step: PlannedStep, **details: object) -> None:
         self.step = step
         self.log.info(f"step {step.number}: {step.description}", **details)
-        self._tell("step", step.description)
+        self.tell("step", step.description)
 
     def about_to_change(self) -> None:
         """Said just before the first click that may send a change to the platform."""
         self.changing = True
         self.log.info(f"step {self.step.number}: about to change the setting")
-        self._tell("changing", self.step.description)
+        self.tell("changing", self.step.description)
 
-    def _tell(self, kind: Literal["step", "changing"], description: str) -> None:
+    def tell(self, kind: Literal["step", "changing"], description: str) -> None:
         if self.options.on_event:
             event = Event(
                 platform=self.flow.id,

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
+from agent.models.result import Result
 
 
 def local_origin(url: str) -> str:
@@ -74,13 +75,18 @@ class Target:
 @dataclass(frozen=True)
 class Event:
     """What the engine tells whoever watches a run (a progress line, the Ctrl-C message): a
-    target began a planned step, or is about to send a change to the platform."""
+    target began a planned step, is about to send a change to the platform, or is done (with
+    its `result`)."""
 
     platform: str
     account: str
-    kind: Literal["step", "changing"]
+    kind: Literal["step", "changing", "done"]
     step: int
     description: str = ""
+    result: Result | None = None
+
+
+EVIDENCE_KEPT = 10  # a status writes a screenshot each time: a sitting's worth, not a year's
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class Options:
     home: Path = field(default_factory=lambda: _default_home())
     choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
     on_event: Callable[[Event], None] | None = None
+    # Runs of each platform and account whose evidence is kept (the latest); 0 keeps them all.
+    keep_evidence: int = EVIDENCE_KEPT
 
     @property
     def deadline(self) -> float:

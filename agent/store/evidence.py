@@ -110,11 +110,14 @@ def sanitize_html(html: str) -> str:
 class Evidence:
     """Where one run's evidence goes: OPTOUT_HOME/evidence/PLATFORM/ACCOUNT/."""
 
-    def __init__(self, home: Path, platform: str, account: str, action: str) -> None:
+    def __init__(
+        self, home: Path, platform: str, account: str, action: str, *, keep: int = 0
+    ) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         self.home = home
         self.folder = home / "evidence" / platform / account
         self.name = f"{stamp}-{action}"
+        self.keep = keep
 
     def save(self, png: bytes, html: str | None = None) -> list[str]:
         """Write the screenshot, and the page's HTML (sanitized) when given; their paths."""
@@ -125,4 +128,22 @@ class Evidence:
                     self.folder / f"{self.name}.html", sanitize_html(html).encode(), root=self.home
                 )
             )
+        if self.keep:
+            prune(self.folder, self.keep)
         return [str(p) for p in paths]
+
+
+def runs(folder: Path) -> list[list[Path]]:
+    """The evidence of each run in `folder` (a screenshot, and the HTML when saved), oldest
+    first: the names begin with the time, so they sort by it."""
+    by_run: dict[str, list[Path]] = {}
+    for path in sorted(folder.glob("*.png")) + sorted(folder.glob("*.html")):
+        by_run.setdefault(path.stem, []).append(path)
+    return [by_run[stem] for stem in sorted(by_run)]
+
+
+def prune(folder: Path, keep: int) -> None:
+    """Delete the evidence of all but the latest `keep` runs in `folder`."""
+    for old in runs(folder)[:-keep]:
+        for path in old:
+            path.unlink(missing_ok=True)

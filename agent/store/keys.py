@@ -67,6 +67,15 @@ def load_key() -> bytes | None:
     return key
 
 
+def forget_key() -> bool:
+    """Delete the key from the keyring (every session it encrypted becomes unreadable); False
+    when there was none."""
+    if _keyring_call("get_password", KEYRING_SERVICE, KEYRING_USER) is None:
+        return False
+    _keyring_call("delete_password", KEYRING_SERVICE, KEYRING_USER)
+    return True
+
+
 def get_or_create_key(home: Path) -> bytes:
     """The key; made and stored first if there is none. The check and the making are one step
     for every optout process using this OPTOUT_HOME (an OS lock), and what is returned is what

@@ -23,8 +23,9 @@ MAX_STATE_BYTES = 5 * 1024 * 1024  # a signed-in storage state is a few dozen ki
 
 
 def read_storage_state(path: Path) -> StorageState:
-    """Parse a Playwright storage-state file, or say in one line why it is not one (naming a
-    cookie that Chromium would refuse, never its value)."""
+    """Parse a Playwright storage-state file, or the cookies a browser extension exports
+    (a JSON array, as Cookie-Editor and EditThisCookie write), or say in one line why it is
+    neither (naming a cookie that Chromium would refuse, never its value)."""
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_STATE_BYTES + 1)  # never more: /dev/zero has no end
@@ -43,8 +44,12 @@ def read_storage_state(path: Path) -> StorageState:
         )
         raise BadInput(
             f"{path} is not JSON{where}. Expected a Playwright storage-state file "
-            "(what context.storage_state(path=...) writes)."
+            "(what context.storage_state(path=...) writes), or a browser extension's cookie "
+            "export (Cookie-Editor, EditThisCookie)."
         ) from None
+    exported = isinstance(data, list)
+    if exported:
+        data = {"cookies": [from_extension(cookie) for cookie in data]}
     try:
         return StorageState.model_validate(data)
     except ValidationError as e:
@@ -53,9 +58,39 @@ def read_storage_state(path: Path) -> StorageState:
         if refused:
             raise BadInput(f"{path}: {refused}.") from None
         where = ".".join(str(part) for part in first["loc"]) or "the top level"
+        if exported:
+            raise BadInput(
+                f"{path} is not a cookie export as Cookie-Editor or EditThisCookie write it: "
+                f"cookie {first['loc'][1] + 1}: {first['loc'][-1]}: {first['msg']}."
+            ) from None
         raise BadInput(
             f"{path} is not a Playwright storage-state file: {where}: {first['msg']}."
         ) from None
+
+
+# A cookie extension's sameSite (the browser's cookies API) as Playwright names it; Chromium
+# treats a cookie that does not say as Lax.
+_SAME_SITE = {"no_restriction": "None", "lax": "Lax", "strict": "Strict", "unspecified": "Lax"}
+
+
+def from_extension(cookie: object) -> object:
+    """One cookie of an extension's export (the browser's cookies API: `expirationDate`,
+    `hostOnly`, `sameSite` "no_restriction") as a storage state holds it; anything that is not
+    such a cookie is passed on as it is, for the model to say what is wrong with it."""
+    if not isinstance(cookie, dict):
+        return cookie
+    converted = {k: cookie[k] for k in ("name", "value", "path", "httpOnly", "secure") if k in cookie}
+    domain = cookie.get("domain")
+    if isinstance(domain, str) and domain and not cookie.get("hostOnly", True):
+        domain = "." + domain.removeprefix(".")  # valid on subdomains too, as the browser had it
+    if domain is not None:
+        converted["domain"] = domain
+    expires = cookie.get("expirationDate")
+    if expires is not None and not cookie.get("session", False):
+        converted["expires"] = expires
+    same_site = cookie.get("sameSite")
+    converted["sameSite"] = _SAME_SITE.get(str(same_site).lower(), same_site) if same_site else "Lax"
+    return converted
 
 
 def _refused(data: dict[str, Any], error: ErrorDetails) -> str | None:
