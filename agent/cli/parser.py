@@ -7,10 +7,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from agent.cli.watch_args import register as register_watching
+
 EXIT_CODES = """exit codes:
   0  done: state read, or the setting is off (now or already), or not offered
   1  a bug in optout (the message says where the log is)
   2  bad input: unknown platform, bad option, unreadable or malformed file
+  3  `check`: a setting is on, or was switched back on
   4  a person must act: sign in, answer a security check, or set up a keyring
   5  the site did not look as expected (evidence saved)
   6  the change did not hold: a fresh load still shows the setting ON"""
@@ -109,6 +112,7 @@ def build() -> argparse.ArgumentParser:
     sub.add_parser(
         "demo", parents=[common, pages], help="the whole flow against the bundled replay"
     )
+    register_watching(sub, common, pages, targets, as_json)
     return parser
 
 

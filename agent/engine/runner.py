@@ -167,6 +167,7 @@ async def _visit(
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options, step=visit.step.number))
     finally:
+        result.found_by = visit.found_by
         if result.error and visit.changing and not visit.verified:
             result.state = "unknown"  # a change may have been sent; no fresh load has shown it
         if guard and guard.blocked:

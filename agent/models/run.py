@@ -6,11 +6,14 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
+
+if TYPE_CHECKING:
+    from agent.store.history import HistoryStore
 
 
 def local_origin(url: str) -> str:
@@ -90,6 +93,10 @@ class Options:
     home: Path = field(default_factory=lambda: _default_home())
     choices: frozenset[str] = frozenset()  # e.g. {"delete-activity"}
     on_event: Callable[[Event], None] | None = None
+    # Where every result is kept: None is the SQLite file in `home`; a service may pass its own
+    # store. `keep_history=False` keeps nothing (a benchmark, a throwaway replay).
+    history: HistoryStore | None = None
+    keep_history: bool = True
 
     @property
     def deadline(self) -> float:

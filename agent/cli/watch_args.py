@@ -1,0 +1,64 @@
+"""The grammar of the watching commands (history, check, report, schedule, watch, config),
+registered by `parser.build`. Like the parser, it imports nothing heavy."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+CHECK_EPILOG = """exit codes:
+  0  every setting is off (or not offered); with --fix: off again, on a fresh load
+  3  a setting is ON, or was switched back on ("switched back on since ..." says when)
+  4  a person must act (sign in again, a security check); 5 the site changed; 6 --fix did not hold
+With several platforms or accounts, the highest of theirs."""
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    pages: argparse.ArgumentParser,
+    targets: argparse.ArgumentParser,
+    as_json: argparse.ArgumentParser,
+) -> None:
+    # Commands that open no page take only what they use.
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("--verbose", action="store_true", help="debug logs and tracebacks")
+    account = argparse.ArgumentParser(add_help=False)
+    account.add_argument("--account", metavar="NAME", help="only this account")
+    checking = argparse.ArgumentParser(add_help=False)
+    checking.add_argument(
+        "--fix", action="store_true", help="switch off what is on, under every safety rule"
+    )
+    notify = argparse.ArgumentParser(add_help=False)
+    notify.add_argument(
+        "--notify",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="tell this Apprise URL (ntfy://, mailto://, json://, ...; or 'desktop') when a "
+        "setting is on or a platform needs you; repeatable, added to the config file's",
+    )
+
+    history = sub.add_parser(
+        "history", parents=[quiet, account, as_json], help="what every earlier run saw"
+    )
+    history.add_argument("platform", metavar="PLATFORM", nargs="?")
+    history.add_argument(
+        "--since", metavar="DATE", help="from this date (2025-03-01), or this long ago (7d)"
+    )
+
+    sub.add_parser(
+        "check",
+        parents=[common, pages, targets, as_json, checking, notify],
+        help="read, compare with history: exit 3 when a setting is (back) on",
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+    report = sub.add_parser(
+        "report", parents=[quiet, account], help="one HTML page to keep: states, timeline, evidence"
+    )
+    report.add_argument(
+        "--out", metavar="FILE", type=Path, help="where to write it (default: optout-report-DATE.html here)"
+    )
+    report.add_argument("--open", action="store_true", help="open it in your browser")

@@ -1,0 +1,183 @@
+"""The watching commands: `history`, `check`, `report` (and the schedules that run `check`).
+Each returns an exit status; errors are raised as `OptoutError` and mapped by `main`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from agent.cli.commands import Interrupted, options, selection
+from agent.errors import ExitCode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from agent.models import Event, Flow, Result
+    from agent.store.history import HistoryRow
+    from agent.watch.check import Checked
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+# history ---------------------------------------------------------------------------------------
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from agent.api import known_platform
+    from agent.cli.render import print_json
+    from agent.store.accounts import check_account
+    from agent.store.files import home
+    from agent.store.history import SQLiteHistory, history_path
+    from agent.watch.timing import parse_since
+
+    platform = known_platform(args.platform) if args.platform else None
+    account = check_account(args.account) if args.account is not None else None
+    since = parse_since(args.since, datetime.now(UTC)) if args.since else None
+    path = history_path(home())
+    rows: list[HistoryRow] = []
+    if path.exists():  # looking at the history creates none
+        with SQLiteHistory(path) as store:
+            rows = store.rows(platform, account, since)
+    if args.json:
+        print_json([row.model_dump(mode="json") for row in rows])
+    elif rows:
+        print(*history_lines(rows), sep="\n")
+    else:
+        print("No runs in the history yet" + (" that match." if path.exists() else "."), file=sys.stderr)
+    return ExitCode.OK
+
+
+def history_lines(rows: list[HistoryRow]) -> list[str]:
+    """One line per row, in columns: when, who, what was done, the state, what happened."""
+    who = [f"{r.platform} ({r.account})" for r in rows]
+    width = max(map(len, who))
+    lines = []
+    for row, name in zip(rows, who, strict=True):
+        state = (
+            f"{row.state_before.upper()} -> {row.state.upper()}"
+            if row.state_before != row.state
+            else row.state.upper()
+        )
+        if row.error_kind:
+            step = f" at step {row.error_step}" if row.error_step else ""
+            said = f"stopped{step}: {row.error_kind}"
+        else:
+            said = "switched off" if row.changed else "ok"
+        lines.append(f"{_when(row.checked_at)}  {name:<{width}}  {row.action:<7}  {state:<10}  {said}")
+    return lines
+
+
+# check -----------------------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from agent.cli.render import print_json
+    from agent.watch.check import check
+
+    opts = options(args)
+    chosen = selection(args)
+    changing: list[str] = []
+
+    def watch(event: Event) -> None:
+        if event.kind == "changing":
+            changing.append(f"{event.platform} ({event.account})")
+
+    try:
+        checked = check(chosen, replace(opts, on_event=watch), fix=args.fix)
+    except KeyboardInterrupt:
+        raise Interrupted(changing) from None
+    if args.json:
+        print_json([check_json(c) for c in checked])
+    else:
+        print(*check_lines(checked), sep="\n")
+    return max((c.exit_code for c in checked), default=ExitCode.OK)
+
+
+def check_json(checked: Checked) -> dict[str, object]:
+    since = checked.back_on_since
+    return {
+        **checked.result.model_dump(mode="json"),
+        "switched_back_on_since": since.isoformat() if since else None,
+    }
+
+
+def check_lines(checked: list[Checked]) -> list[str]:
+    import flows
+    from agent.cli.render import describe
+
+    width = max((len(f"{c.result.platform} ({c.result.account}):") for c in checked), default=0)
+    lines, to_fix = [], []
+    for c in checked:
+        result, flow = c.result, flows.load(c.result.platform)
+        if c.found_on and (c.fixed or result.error is None):
+            lines.append(f"{f'{result.platform} ({result.account}):':<{width}} {_found_on(c, flow)}")
+            if not c.fixed:
+                to_fix.append(result)
+        else:
+            lines.append(describe(result, flow, width))
+    if to_fix:
+        lines.append(f"Next: {fix_command(to_fix)}")
+    return lines
+
+
+def _found_on(c: Checked, flow: Flow) -> str:
+    since = (
+        f"switched back on since {_when(c.back_on_since)}, when optout last saw it OFF"
+        if c.back_on_since
+        else f"{flow.name} may use your data to train AI"
+    )
+    if c.fixed:
+        return f"OFF again. It was ON ({since}); switched off just now, and a fresh load shows it off."
+    return f"ON: {since}."
+
+
+def fix_command(results: list[Result]) -> str:
+    """The command that switches these off again."""
+    accounts = sorted({r.account for r in results})
+    if len(accounts) > 1:  # one command cannot name two accounts; --fix touches only what is ON
+        return "optout check --all --fix"
+    platforms = " ".join(dict.fromkeys(r.platform for r in results))
+    account = "" if accounts == ["default"] else f" --account {accounts[0]}"
+    return f"optout check {platforms}{account} --fix"
+
+
+# report ----------------------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    import flows
+    from agent.store.files import home, write_private
+    from agent.store.history import SQLiteHistory, history_path
+    from agent.watch.report import render_report
+
+    now = datetime.now(UTC)
+    folder = home()
+    with SQLiteHistory(history_path(folder)) as store:
+        html = render_report(
+            store,
+            {name: flows.load(name) for name in flows.names()},
+            generated_at=now,
+            evidence_root=folder / "evidence",
+        )
+    out: Path = (args.out or Path(f"optout-report-{now:%Y-%m-%d}.html")).absolute()
+    # The report shows the person's own pages: private, like everything optout keeps.
+    write_private(out, html.encode(), root=out.parent)
+    print(f"Wrote the report to {out}")
+    if args.open:
+        webbrowser.open(out.as_uri())
+    return ExitCode.OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "history": cmd_history,
+    "check": cmd_check,
+    "report": cmd_report,
+}
