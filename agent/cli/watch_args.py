@@ -62,3 +62,32 @@ def register(
         "--out", metavar="FILE", type=Path, help="where to write it (default: optout-report-DATE.html here)"
     )
     report.add_argument("--open", action="store_true", help="open it in your browser")
+
+    schedule = sub.add_parser(
+        "schedule", help="run check on a schedule (systemd user timer, else crontab)"
+    ).add_subparsers(dest="schedule_command", metavar="SUBCOMMAND", required=True)
+    install = schedule.add_parser(
+        "install",
+        parents=[quiet],
+        help="install it (replacing the one optout installed before)",
+        description="Run `optout check --all` every so often, with a random delay, as a "
+        "systemd user timer where systemd runs for you, else as a line in your crontab. "
+        "It prints what it wrote, and where.",
+    )
+    install.add_argument(
+        "--every", metavar="SPAN", required=True, help="1h, 2h, 3h, 4h, 6h, 8h, 12h, 1d, 2d, 1w..."
+    )
+    install.add_argument("--via", choices=["systemd", "cron"], help="choose instead of optout")
+    install.add_argument("--account", metavar="NAME", help="check only this account's sessions")
+    install.add_argument("--fix", action="store_true", help="switch off what it finds on")
+    schedule.add_parser("show", parents=[quiet], help="what optout installed, as it is now")
+    schedule.add_parser("remove", parents=[quiet], help="remove what optout installed, only that")
+
+    watch = sub.add_parser(
+        "watch",
+        parents=[common, pages, targets, as_json, checking, notify],
+        help="check again and again in the foreground, until Ctrl-C",
+        epilog=CHECK_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    watch.add_argument("--every", metavar="SPAN", required=True, help="e.g. 30m, 6h, 1d")

@@ -176,8 +176,76 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+# schedule and watch ----------------------------------------------------------------------------
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from agent.store.accounts import check_account
+    from agent.store.files import home
+    from agent.watch import schedule
+    from agent.watch.timing import parse_span, spoken
+
+    if args.schedule_command == "install":
+        every = parse_span(args.every, "--every")
+        account = check_account(args.account) if args.account is not None else None
+        via, written, removed = schedule.install(
+            every, via=args.via, account=account, fix=args.fix, home=home()
+        )
+        if removed:
+            print("Removed the schedule optout installed before:", *removed, sep="\n  ")
+        how = "a systemd user timer" if via == "systemd" else "a crontab line"
+        print(f"Installed {how}: optout check runs every {spoken(every)}, each time up to "
+              f"{spoken(schedule.delay(every))} later, at random.")  # fmt: skip
+        for item in written:
+            print(f"\nWrote {item.where}:\n{item.text.rstrip()}")
+        print("\nSee it: optout schedule show; remove it: optout schedule remove")
+    elif args.schedule_command == "show":
+        found = schedule.shown()
+        for item in found:
+            print(f"{item.where}:\n{item.text.rstrip()}\n")
+        if not found:
+            print("No schedule installed. Install one: optout schedule install --every 1d", file=sys.stderr)
+    else:
+        removed = schedule.remove()
+        print(*(["Removed:", *removed] if removed else []), sep="\n  ")
+        if not removed:
+            print("optout had installed no schedule; nothing was removed.", file=sys.stderr)
+    return ExitCode.OK
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    """`check`, again and again: Ctrl-C between two checks stops at once (130), saying so;
+    during one, it says what is known, as any run does."""
+    import random
+    import time
+
+    from agent.watch.timing import parse_span
+
+    every = parse_span(args.every, "--every")
+    selection(args)  # a bad selection stops now, not after the first wait
+    while True:
+        started = time.monotonic()
+        print(f"Check at {_when(datetime.now(UTC))}:", flush=True)
+        worst = cmd_check(args)
+        sys.stdout.flush()
+        # A little random spread, so that a site does not see this at the same minute each time.
+        wait = every.total_seconds() - (time.monotonic() - started)
+        wait = max(0.0, wait) + random.uniform(0, min(every.total_seconds() / 10, 300))
+        upcoming = datetime.fromtimestamp(datetime.now(UTC).timestamp() + wait, UTC)
+        try:  # from the line that says Ctrl-C stops: a Ctrl-C may come as soon as it shows
+            print(f"Last check: exit {worst}. Next at {_when(upcoming)}; Ctrl-C stops.",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            time.sleep(wait)
+        except KeyboardInterrupt:
+            print("optout: stopped watching, between two checks: nothing was running.",
+                  file=sys.stderr)  # fmt: skip
+            return ExitCode.INTERRUPTED
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     "check": cmd_check,
     "report": cmd_report,
+    "schedule": cmd_schedule,
+    "watch": cmd_watch,
 }
