@@ -91,3 +91,8 @@ def register(
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     watch.add_argument("--every", metavar="SPAN", required=True, help="e.g. 30m, 6h, 1d")
+
+    config = sub.add_parser("config", help="the config file (notifications)").add_subparsers(
+        dest="config_command", metavar="SUBCOMMAND", required=True
+    )
+    config.add_parser("path", parents=[quiet], help="where the TOML config file lives")

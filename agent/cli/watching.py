@@ -79,9 +79,11 @@ def history_lines(rows: list[HistoryRow]) -> list[str]:
 def cmd_check(args: argparse.Namespace) -> int:
     from agent.cli.render import print_json
     from agent.watch.check import check
+    from agent.watch.notify import message, send
 
     opts = options(args)
     chosen = selection(args)
+    urls = notify_urls(args)  # a bad config file or URL stops here, before any page opens
     changing: list[str] = []
 
     def watch(event: Event) -> None:
@@ -96,7 +98,21 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json([check_json(c) for c in checked])
     else:
         print(*check_lines(checked), sep="\n")
+    sys.stdout.flush()  # the results first: a slow notification service must not hold them
+    told = message(checked)
+    if told and urls:
+        send(urls, *told)
     return max((c.exit_code for c in checked), default=ExitCode.OK)
+
+
+def notify_urls(args: argparse.Namespace) -> list[str]:
+    """The config file's notification URLs, and --notify's."""
+    from agent.watch.config import load_config
+    from agent.watch.notify import check_url
+
+    for url in args.notify:
+        check_url(url, "--notify")
+    return [*load_config().notify.urls, *args.notify]
 
 
 def check_json(checked: Checked) -> dict[str, object]:
@@ -242,10 +258,18 @@ def cmd_watch(args: argparse.Namespace) -> int:
             return ExitCode.INTERRUPTED
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from agent.watch.config import config_path
+
+    print(config_path())
+    return ExitCode.OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "history": cmd_history,
     "check": cmd_check,
     "report": cmd_report,
     "schedule": cmd_schedule,
     "watch": cmd_watch,
+    "config": cmd_config,
 }
