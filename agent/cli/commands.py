@@ -80,7 +80,13 @@ def options(args: argparse.Namespace) -> Options:
     from agent.models import Options
     from agent.store.files import home
 
-    return Options(headed=args.headed, timeout=args.timeout, home=home(), choices=args.choices)
+    return Options(
+        headed=args.headed,
+        timeout=args.timeout,
+        home=home(),
+        choices=args.choices,
+        jobs=getattr(args, "jobs", None),  # commands that run many targets take --jobs
+    )
 
 
 def vault() -> Vault:

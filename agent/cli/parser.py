@@ -47,6 +47,9 @@ def build() -> argparse.ArgumentParser:
     targets = argparse.ArgumentParser(add_help=False)
     targets.add_argument("platforms", nargs="*", metavar="PLATFORM")
     targets.add_argument("--all", action="store_true", help="every platform with a saved session")
+    targets.add_argument(
+        "--jobs", metavar="N", type=_positive, help="how many accounts at once (default: from the CPUs)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="optout",
@@ -124,6 +127,12 @@ def _timeout(parser: argparse.ArgumentParser, default: float, what: str) -> None
         default=default,
         help=f"{what} (default: {default:g})",
     )
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 up, not {text!r}")
+    return int(text)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

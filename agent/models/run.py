@@ -97,6 +97,10 @@ class Options:
     # store. `keep_history=False` keeps nothing (a benchmark, a throwaway replay).
     history: HistoryStore | None = None
     keep_history: bool = True
+    # How many targets run at once (None: `default_jobs()`), and the least time between two
+    # targets starting on the same site (plus as much again at random): no site sees a burst.
+    jobs: int | None = None
+    spacing: float = 0.2
 
     @property
     def deadline(self) -> float:
@@ -106,6 +110,14 @@ class Options:
 
 
 DEADLINE_TIMEOUTS = 5
+
+
+def default_jobs() -> int:
+    """Targets at once: two per CPU (a target waits on the network most of the time), at least
+    two and at most eight (each is a browser page, about 100 MB)."""
+    import os
+
+    return min(8, max(2, 2 * (os.cpu_count() or 1)))
 
 
 def _default_home() -> Path:
