@@ -399,6 +399,15 @@ def test_optout_report_defaults_and_errors(optout, home: Path, tmp_path: Path, m
     assert made.code == 0 and made.out.strip() == f"Wrote the report to {expected}"
     assert "no results yet" in expected.read_text()
 
+    with SQLiteHistory(home / "history.sqlite3") as store:
+        store.record([result("linkedin", "on", T0, account="work"), result("linkedin", "off", T0)],
+                     run_id="r", version="0.1.0")  # fmt: skip
+    work = optout("report", "--account", "work", "--out", str(tmp_path / "work.html"))
+    assert work.code == 0
+    assert "account work" in (tmp_path / "work.html").read_text()
+    assert "account default" not in (tmp_path / "work.html").read_text()
+
+    (home / "history.sqlite3").unlink()
     (home / "history.sqlite3").write_bytes(b"garbage" * 200)
     refused = optout("report", "--out", str(tmp_path / "r.html"))
     assert refused.code == 2 and "Cannot read optout's history" in refused.err

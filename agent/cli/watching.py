@@ -1,4 +1,4 @@
-"""The watching commands: `history`, `check`, `report` (and the schedules that run `check`).
+"""The watching commands: `history`, `check`, `report`, `schedule`, `watch` and `config`.
 Each returns an exit status; errors are raised as `OptoutError` and mapped by `main`."""
 
 from __future__ import annotations
@@ -170,18 +170,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     import webbrowser
 
     import flows
+    from agent.store.accounts import check_account
     from agent.store.files import home, write_private
     from agent.store.history import SQLiteHistory, history_path
     from agent.watch.report import render_report
 
     now = datetime.now(UTC)
     folder = home()
+    account = check_account(args.account) if args.account is not None else None
     with SQLiteHistory(history_path(folder)) as store:
         html = render_report(
             store,
             {name: flows.load(name) for name in flows.names()},
             generated_at=now,
             evidence_root=folder / "evidence",
+            account=account,
         )
     out: Path = (args.out or Path(f"optout-report-{now:%Y-%m-%d}.html")).absolute()
     # The report shows the person's own pages: private, like everything optout keeps.
