@@ -137,3 +137,48 @@ def test_a_bad_notify_url_is_exit_2_before_any_page(optout, signed_in: ReplaySer
     assert "--notify nosuch://host is not a notification URL Apprise knows" in run.err
     assert "tok" not in run.err  # the rest of a URL may be a token
     assert signed_in.writes == [] and not run.out
+
+
+def test_desktop_where_there_is_none_is_only_a_note(
+    optout, signed_in: ReplayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("agent.watch.notify.DESKTOP_SCHEMES", ("nosuch://",))
+    run = optout("check", "linkedin", "--base-url", signed_in.url, "--notify", "desktop", "--verbose")
+    assert run.code == 3
+    assert "no desktop notification: none is available here" in run.err
+    assert "could not notify" not in run.err
+
+
+def test_what_each_finding_says() -> None:
+    from datetime import UTC, datetime
+
+    from agent.models import ErrorInfo, Result
+    from agent.watch.check import Checked
+    from agent.watch.notify import message
+
+    def found(state_before: str, **fields: object) -> Result:
+        return Result.model_validate(
+            {"platform": "chatgpt", "account": "work", "setting": "s", "action": "apply",
+             "state_before": state_before, "state": fields.pop("state", state_before),
+             "checked_at": datetime(2025, 3, 2, tzinfo=UTC)} | fields
+        )  # fmt: skip
+
+    since = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+    title, body = message([
+        Checked(found("on", state="off", changed=True), since),
+        Checked(found("on", error=ErrorInfo(kind="verify_failed", message="<page text>"))),
+        Checked(found("unknown", error=ErrorInfo(kind="site_changed", message="<page text>"))),
+        Checked(found("unknown", error=ErrorInfo(kind="challenge", message="<page text>"))),
+        Checked(found("off")),
+    ])  # fmt: skip
+    assert title == "optout: 4 settings need you"
+    assert body.splitlines() == [
+        "ChatGPT (work): switched back on since 2025-03-01 09:30 UTC; optout switched it off "
+        "again (a fresh load shows it off).",
+        "ChatGPT (work): switching it off did not hold. Try again: optout apply chatgpt --account work",
+        "ChatGPT (work): the page did not look as optout expected; nothing was changed. See: "
+        "optout status chatgpt --account work",
+        "ChatGPT (work): it needs you (a security check, the network, a keyring). See: optout "
+        "status chatgpt --account work",
+    ]
+    assert message([Checked(found("off"))]) is None
