@@ -407,6 +407,15 @@ def test_optout_report_defaults_and_errors(optout, home: Path, tmp_path: Path, m
     assert "account work" in (tmp_path / "work.html").read_text()
     assert "account default" not in (tmp_path / "work.html").read_text()
 
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    assert optout("report", "--out", str(shared / "r.html")).code == 0
+    assert shared.stat().st_mode & 0o777 == 0o755  # the person's folder is left as it was
+    assert (shared / "r.html").stat().st_mode & 0o777 == 0o600
+    nowhere = optout("report", "--out", str(tmp_path / "missing" / "r.html"))
+    assert nowhere.code == 2
+    assert f"Cannot write the report to {tmp_path / 'missing' / 'r.html'}: No such file" in nowhere.err
+
     (home / "history.sqlite3").unlink()
     (home / "history.sqlite3").write_bytes(b"garbage" * 200)
     refused = optout("report", "--out", str(tmp_path / "r.html"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.cli.commands import Interrupted, options, selection
-from agent.errors import ExitCode
+from agent.errors import BadInput, ExitCode
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -171,7 +171,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     import flows
     from agent.store.accounts import check_account
-    from agent.store.files import home, write_private
+    from agent.store.files import home
     from agent.store.history import SQLiteHistory, history_path
     from agent.watch.report import render_report
 
@@ -187,8 +187,10 @@ def cmd_report(args: argparse.Namespace) -> int:
             account=account,
         )
     out: Path = (args.out or Path(f"optout-report-{now:%Y-%m-%d}.html")).absolute()
-    # The report shows the person's own pages: private, like everything optout keeps.
-    write_private(out, html.encode(), root=out.parent)
+    try:
+        write_file(out, html.encode())
+    except OSError as e:
+        raise BadInput(f"Cannot write the report to {out}: {e.strerror or e}.") from None
     print(f"Wrote the report to {out}")
     if args.open:
         webbrowser.open(out.as_uri())
@@ -266,6 +268,22 @@ def cmd_config(args: argparse.Namespace) -> int:
 
     print(config_path())
     return ExitCode.OK
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all, 0600 (the report shows the person's own pages), in a
+    folder of the person's choosing that is left as it is (unlike OPTOUT_HOME's, not tightened)."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
