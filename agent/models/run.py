@@ -100,7 +100,7 @@ class Options:
     # How many targets run at once (None: `default_jobs()`), and the least time between two
     # targets starting on the same site (plus as much again at random): no site sees a burst.
     jobs: int | None = None
-    spacing: float = 0.2
+    spacing: float = 0.1
 
     @property
     def deadline(self) -> float:
