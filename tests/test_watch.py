@@ -225,3 +225,14 @@ def test_check_reports_every_target_whatever_fails(optout, replay: Replay) -> No
 def test_check_needs_a_selection(optout) -> None:
     run = optout("check")
     assert run.code == 2 and "Name a platform (e.g. optout check" in run.err
+
+
+def test_check_without_a_readable_history_still_says_what_it_reads(
+    optout, signed_in: ReplayServer, home: Path
+) -> None:
+    history_path(home).write_bytes(b"not a database" * 300)
+    run = optout("check", "linkedin", "--base-url", signed_in.url)
+    assert run.code == 3
+    assert run.out.startswith("linkedin (default): ON: LinkedIn may use your data to train AI.")
+    assert run.logged("the history could not be read to say since when: Cannot read")
+    assert run.logged("this run was not added to the history")
