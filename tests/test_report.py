@@ -364,6 +364,7 @@ def test_optout_report_from_real_runs(
     monkeypatch.setattr("webbrowser.open", opened_urls.append)
 
     out = tmp_path / "kept" / "report.html"
+    out.parent.mkdir()
     made = cli("report", "--out", str(out), "--open")
     assert made.code == 0 and made.out.strip() == f"Wrote the report to {out}"
     assert opened_urls == [out.as_uri()]
