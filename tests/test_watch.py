@@ -236,3 +236,31 @@ def test_check_without_a_readable_history_still_says_what_it_reads(
     assert run.out.startswith("linkedin (default): ON: LinkedIn may use your data to train AI.")
     assert run.logged("the history could not be read to say since when: Cannot read")
     assert run.logged("this run was not added to the history")
+
+
+def test_a_check_of_many_accounts_says_how_far_it_is(optout, replay: Replay) -> None:
+    server = replay("linkedin", account="a0")
+    for n in range(1, 6):
+        replay("linkedin", account=f"a{n}")  # only its session is used
+    run = optout("check", "--all", "--base-url", f"linkedin={server.url}")
+    assert run.code == 3
+    progress = [line for line in run.err.splitlines() if line.startswith("checked ")]
+    assert progress == [f"checked {n} of 6" for n in range(1, 7)]
+    assert len(run.out.splitlines()) == 7  # six accounts, and Next:
+
+
+def test_the_progress_bar_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.cli.watching import Progress
+
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    progress = Progress(40)
+    for _ in range(40):
+        progress.advance()
+    err = capsys.readouterr().err
+    assert err.startswith("\r[" + " " * 20 + "] checked 1 of 40\r[#")
+    assert err.endswith("\r[" + "#" * 20 + "] checked 40 of 40\n")
+    few = Progress(2)
+    few.advance()
+    assert capsys.readouterr().err == ""

@@ -78,6 +78,7 @@ def history_lines(rows: list[HistoryRow]) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from agent.cli.render import print_json
+    from agent.store.vault import Vault
     from agent.watch.check import check
     from agent.watch.notify import message, send
 
@@ -85,10 +86,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     chosen = selection(args)
     urls = notify_urls(args)  # a bad config file or URL stops here, before any page opens
     changing: list[str] = []
+    progress = Progress(len(chosen.targets(Vault(opts.home))))
 
     def watch(event: Event) -> None:
         if event.kind == "changing":
             changing.append(f"{event.platform} ({event.account})")
+        elif event.kind == "done":
+            progress.advance()
 
     try:
         checked = check(chosen, replace(opts, on_event=watch), fix=args.fix)
@@ -113,6 +117,29 @@ def notify_urls(args: argparse.Namespace) -> list[str]:
     for url in args.notify:
         check_url(url, "--notify")
     return [*load_config().notify.urls, *args.notify]
+
+
+class Progress:
+    """How far a check of many accounts is, on stderr: a bar redrawn in place on a terminal,
+    elsewhere (a log, a scheduled run) a line at every tenth."""
+
+    FROM = 5  # targets: fewer are done before a progress line would help
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.terminal = sys.stderr.isatty()
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.total < self.FROM:
+            return
+        if self.terminal:
+            bar = "#" * (20 * self.done // self.total)
+            end = "\n" if self.done == self.total else ""
+            print(f"\r[{bar:<20}] checked {self.done} of {self.total}", end=end, file=sys.stderr)
+        elif 10 * self.done // self.total != 10 * (self.done - 1) // self.total:
+            print(f"checked {self.done} of {self.total}", file=sys.stderr)
+        sys.stderr.flush()
 
 
 def check_json(checked: Checked) -> dict[str, object]:

@@ -15,7 +15,7 @@ from agent import log
 from agent.engine.overlays import dismiss_overlays
 from agent.engine.visit import WRITE_METHODS, Visit
 from agent.errors import AuthRequired, OptoutError, SiteChanged, login_command
-from agent.models import ErrorInfo, Result
+from agent.models import ErrorInfo, Event, Result
 from agent.store.evidence import Evidence
 
 if TYPE_CHECKING:
@@ -46,7 +46,10 @@ async def run_targets(
         async with slots:
             if not isinstance(session, OptoutError):  # a target without a session visits nothing
                 await spacing.wait(target.site)
-            return await run_target(browser, target, session, action, options)
+            result = await run_target(browser, target, session, action, options)
+        if options.on_event:  # a "done" event is at no step
+            options.on_event(Event(target.flow.id, target.account, "done", step=0))
+        return result
 
     runs = [one(target, session) for target, session in zip(targets, sessions, strict=True)]
     return list(await asyncio.gather(*runs))

@@ -77,11 +77,11 @@ class Target:
 @dataclass(frozen=True)
 class Event:
     """What the engine tells whoever watches a run (a progress line, the Ctrl-C message): a
-    target began a planned step, or is about to send a change to the platform."""
+    target began a planned step, is about to send a change to the platform, or is done."""
 
     platform: str
     account: str
-    kind: Literal["step", "changing"]
+    kind: Literal["step", "changing", "done"]
     step: int
     description: str = ""
 
