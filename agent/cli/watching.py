@@ -86,7 +86,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     chosen = selection(args)
     urls = notify_urls(args)  # a bad config file or URL stops here, before any page opens
     changing: list[str] = []
-    progress = Progress(len(chosen.targets(Vault(opts.home))))
+    targets = chosen.targets(Vault(opts.home))
+    progress = Progress(len(targets))
 
     def watch(event: Event) -> None:
         if event.kind == "changing":
@@ -95,7 +96,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             progress.advance()
 
     try:
-        checked = check(chosen, replace(opts, on_event=watch), fix=args.fix)
+        checked = check(targets, replace(opts, on_event=watch), fix=args.fix)
     except KeyboardInterrupt:
         raise Interrupted(changing) from None
     if args.json:
