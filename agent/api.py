@@ -152,7 +152,32 @@ async def run_async(
         return targets, [load_session(vault, t) for t in targets]
 
     async with browser_beside(prepare, headed=options.headed) as (browser, (targets, sessions)):
-        return await run_targets(browser, targets, sessions, action, options)
+        results = await run_targets(browser, targets, sessions, action, options)
+    # A writer may wait its turn behind another optout run: not on a caller's event loop.
+    await asyncio.to_thread(keep, results, options)
+    return results
+
+
+def keep(results: Sequence[Result], options: Options) -> None:
+    """Add one run's results to the history. The results are what the caller asked for: a
+    history that cannot be written (a full disk, a file from a newer optout) is a warning in the
+    log, never an error of the run."""
+    from agent import log
+    from agent.store.history import SQLiteHistory, history_path, new_run_id
+    from agent.version import tool_version
+
+    if not options.keep_history or not results:
+        return
+    try:
+        store = options.history or SQLiteHistory(history_path(options.home))
+        try:
+            store.record(results, run_id=new_run_id(), version=tool_version())
+        finally:
+            if options.history is None:
+                store.close()
+    except Exception as e:
+        reason = e.message if isinstance(e, OptoutError) else f"{type(e).__name__}: {e}"
+        log.get().warning(f"this run was not added to the history: {reason}")
 
 
 def run(

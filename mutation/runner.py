@@ -194,7 +194,8 @@ async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> li
             vault.save(mutant.platform, mutant.account, server.make_session(flow.cookie_domain))
             targets.append(Target(flow=flow, account=mutant.account, origin=server.url))
         verdicts = [Verdict(m) for m in mutants]
-        options = Options(home=home, timeout=timeout)
+        # All at once, each on a server of its own: a target's time is judged to the batch's end.
+        options = Options(home=home, timeout=timeout, jobs=len(targets))
         for action in ACTIONS:
             for server, settings in zip(servers, initial, strict=True):
                 _reset(server, settings)

@@ -2,8 +2,17 @@
 the replay server, and `optout --help`. Both run as fresh processes, as a person would run them.
 
     .venv/bin/python scripts/bench.py [--runs N]
+    .venv/bin/python scripts/bench.py --accounts 100 [--jobs N]
 
 Targets (issue 2): status within 1.3x of the bare script; --help under 0.3 s.
+
+`--accounts N` times `optout status --all` over N LinkedIn accounts on one replay server (in a
+process of its own), and samples the memory of the browser's processes (Playwright's driver and
+every Chromium process) every quarter second: PSS, each shared page counted once across them
+(Linux; RSS elsewhere), and for comparison RSS, which counts Chromium's shared libraries once
+per process. Targets (issue 12): 100 accounts in under 40 s with the browser's peak under 1 GiB
+(PSS); the memory bound is asserted (exit 1 when it is not met), the time only reported, as it
+depends on the machine.
 """
 
 from __future__ import annotations
@@ -49,10 +58,99 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
     return times
 
 
+MEMORY_BOUND = 1024**3  # bytes: the browser's processes together, at their peak
+
+
+def crowd(argv: list[str], env: dict[str, str]) -> tuple[float, list[dict], int, int, int]:
+    """Run `argv` (with --json) to its end, sampling the memory of the browser's processes (all
+    of optout's child processes): seconds, the results, the peak PSS and RSS sums, in bytes, and
+    the most browser processes at once."""
+    import json
+
+    import psutil
+
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        argv, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    top = psutil.Process(process.pid)
+    peak_pss = peak_rss = most = 0
+    while process.poll() is None:
+        pss = rss = 0
+        try:
+            children = top.children(recursive=True)
+        except psutil.NoSuchProcess:
+            break
+        for child in children:
+            try:
+                memory = child.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue  # ended between the listing and the reading
+            pss += getattr(memory, "pss", memory.rss)
+            rss += memory.rss
+        peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
+        most = max(most, len(children))
+        time.sleep(0.25)
+    stdout, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    try:
+        results = json.loads(stdout)
+    except json.JSONDecodeError:
+        sys.exit(f"{argv} failed ({process.returncode}): {stderr[-500:]}")
+    return seconds, results, peak_pss, peak_rss, most
+
+
+def many_accounts(accounts: int, jobs: int | None, env: dict[str, str], tmp: Path) -> None:
+    import socket
+
+    from agent.replay import ReplayServer
+    from agent.store.vault import Vault
+
+    optout = str(ROOT / ".venv" / "bin" / "optout")
+    vault = Vault(tmp / "home")
+    with ReplayServer("linkedin") as made_up:  # any made-up session is signed in on a replay
+        for n in range(accounts):
+            vault.save("linkedin", f"a{n:03}", made_up.make_session("linkedin.com"))
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    # The server in a process of its own: this one's sampling must not slow its answers.
+    server = subprocess.Popen(
+        [sys.executable, "-m", "agent.replay", "linkedin", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()  # "Serving ...": it is listening
+        argv = [optout, "status", "--all", "--json", "--base-url", f"linkedin=http://127.0.0.1:{port}"]
+        argv += ["--jobs", str(jobs)] if jobs else []
+        load = os.getloadavg()[0]
+        seconds, results, pss, rss, most = crowd(argv, env)
+    finally:
+        server.terminate()
+        server.wait()
+    gib = 1024**3
+    read = sum(r["state"] == "on" and r["error"] is None for r in results)
+    print(
+        f"optout status --all, {accounts} accounts{f', --jobs {jobs}' if jobs else ''}: "
+        f"{seconds:.1f} s, {read} of {len(results)} read; the browser's peak memory "
+        f"{pss / gib:.2f} GiB (PSS; summed RSS {rss / gib:.2f} GiB) in at most {most} "
+        f"processes; {os.cpu_count()} CPUs, load average {load:.1f} at the start"
+    )
+    for r in results:
+        if r["error"]:
+            print(f"  {r['account']}: {r['error']['kind']}: {r['error']['message'][:160]}")
+    if pss >= MEMORY_BOUND:
+        sys.exit(f"the browser's peak memory {pss / gib:.2f} GiB is over the 1 GiB bound")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    parser.add_argument("--accounts", type=int, help="time `status --all` over this many")
+    parser.add_argument("--jobs", type=int, help="with --accounts: optout's --jobs")
+    given = parser.parse_args()
+    runs = given.runs
     tmp = Path(tempfile.mkdtemp(prefix="optout-bench-"))
     # A keyring that persists across processes: scripts/file_keyring.py, a plain file in a
     # throwaway folder, for this benchmark's made-up session only (optout warns once, on the
@@ -72,6 +170,9 @@ def main() -> None:
     from agent.store.vault import Vault
 
     log.configure(verbose=False)  # this process's own warning goes to stderr, as optout's does
+    if given.accounts:
+        many_accounts(given.accounts, given.jobs, env, tmp)
+        return
     optout = str(ROOT / ".venv" / "bin" / "optout")
     with ReplayServer("linkedin") as server:
         session = server.make_session("linkedin.com")

@@ -342,3 +342,83 @@ def test_the_screenshot_shown_is_the_newest_that_proves_a_state(tmp_path: Path) 
         html = render_report(store, FLOWS, generated_at=MADE)
     shown = base64.b64encode(proof.read_bytes()).decode()
     assert f"data:image/png;base64,{shown}" in html and html.count("data:image/png") == 1
+
+
+# `optout report`, from real runs -----------------------------------------------------------------
+
+
+def test_optout_report_from_real_runs(
+    browser: Browser, optout, signed_in, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A status (ON) and an apply against the replay, then `optout report`: what the page shows
+    is the history's, with the apply's screenshot inlined, and nothing fetched."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def cli(*argv: str):  # away from the sync browser's event loop, as optout runs its own
+        with ThreadPoolExecutor(1) as thread:
+            return thread.submit(optout, *argv).result()
+
+    assert cli("status", "linkedin", "--base-url", signed_in.url).code == 0
+    applied = cli("apply", "linkedin", "--base-url", signed_in.url, "--json").json[0]
+    opened_urls: list[str] = []
+    monkeypatch.setattr("webbrowser.open", opened_urls.append)
+
+    out = tmp_path / "kept" / "report.html"
+    out.parent.mkdir()
+    made = cli("report", "--out", str(out), "--open")
+    assert made.code == 0 and made.out.strip() == f"Wrote the report to {out}"
+    assert opened_urls == [out.as_uri()]
+    assert out.stat().st_mode & 0o777 == 0o600
+
+    opened = Opened(browser, out)
+    try:
+        page = opened.page
+        summary = page.locator(".summary tbody tr")
+        assert summary.count() == 1
+        assert summary.inner_text().split("\t")[:4] == [
+            "LinkedIn", "default", FLOWS["linkedin"].setting.name, "OFF"
+        ]
+        checked = datetime.fromisoformat(applied["checked_at"])
+        assert f"{checked:%Y-%m-%d %H:%M}\xa0UTC" in summary.inner_text()
+        events = page.locator(".timeline .event").all_inner_texts()
+        assert events[0].startswith(f"{datetime.now(UTC):%Y-%m-%d}")
+        assert "First reading: ON" in events[0] and "Switched off by optout" in events[1]
+        image = page.locator(".evidence img")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+        assert image.evaluate("img => img.naturalWidth") == 1280  # the apply's screenshot
+        assert Path(applied["evidence"][0]).name in page.locator(".evidence figcaption").inner_text()
+        assert opened.fetched == []
+    finally:
+        opened.close()
+
+
+def test_optout_report_defaults_and_errors(optout, home: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    made = optout("report")
+    today = datetime.now(UTC)
+    expected = tmp_path / f"optout-report-{today:%Y-%m-%d}.html"
+    assert made.code == 0 and made.out.strip() == f"Wrote the report to {expected}"
+    assert "no results yet" in expected.read_text()
+
+    with SQLiteHistory(home / "history.sqlite3") as store:
+        store.record([result("linkedin", "on", T0, account="work"), result("linkedin", "off", T0)],
+                     run_id="r", version="0.1.0")  # fmt: skip
+    work = optout("report", "--account", "work", "--out", str(tmp_path / "work.html"))
+    assert work.code == 0
+    assert "account work" in (tmp_path / "work.html").read_text()
+    assert "account default" not in (tmp_path / "work.html").read_text()
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    assert optout("report", "--out", str(shared / "r.html")).code == 0
+    assert shared.stat().st_mode & 0o777 == 0o755  # the person's folder is left as it was
+    assert (shared / "r.html").stat().st_mode & 0o777 == 0o600
+    nowhere = optout("report", "--out", str(tmp_path / "missing" / "r.html"))
+    assert nowhere.code == 2
+    assert f"Cannot write the report to {tmp_path / 'missing' / 'r.html'}: No such file" in nowhere.err
+
+    (home / "history.sqlite3").unlink()
+    (home / "history.sqlite3").write_bytes(b"garbage" * 200)
+    refused = optout("report", "--out", str(tmp_path / "r.html"))
+    assert refused.code == 2 and "Cannot read optout's history" in refused.err
+    assert not (tmp_path / "r.html").exists()

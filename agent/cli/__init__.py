@@ -25,13 +25,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.code or 0)
     from agent import log
     from agent.cli.commands import COMMANDS, Interrupted
+    from agent.cli.watching import COMMANDS as WATCHING
 
     try:
         log.configure(verbose=args.verbose, as_json=args.log_json or _json_logs_asked())
         timeout = getattr(args, "timeout", None)
         if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
             raise BadInput(f"--timeout must be a positive number of seconds, not {timeout:g}.")
-        return int(COMMANDS[args.command](args))
+        return int({**COMMANDS, **WATCHING}[args.command](args))
     except OptoutError as e:
         print(f"optout: {e.message}", file=sys.stderr)
         return int(e.exit_code)

@@ -100,6 +100,7 @@ def options(args: argparse.Namespace) -> Options:
         home=home(),
         choices=args.choices,
         keep_evidence=int(kept),
+        jobs=getattr(args, "jobs", None),  # commands that run many targets take --jobs
     )
 
 

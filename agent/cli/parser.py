@@ -22,6 +22,7 @@ EXIT_CODES = """exit codes:
   0  done: state read, or the setting is off (now or already), or not offered
   1  a bug in optout (the message says where the log is)
   2  bad input: unknown platform, bad option, unreadable or malformed file
+  3  `check`: a setting is on, or was switched back on
   4  a person must act: sign in, answer a security check, or set up a keyring
   5  the site did not look as expected (evidence saved)
   6  the change did not hold: a fresh load still shows the setting ON"""
@@ -34,6 +35,11 @@ LOGIN_TIMEOUT = 600.0  # seconds for a person to sign in
 # Commands that take the options a platform offers (`Flow.choices`).
 WITH_CHOICES = frozenset({"plan", "apply"})
 SHELLS = ("bash", "zsh", "fish")
+CHECK_EPILOG = """exit codes:
+  0  every setting is off (or not offered); with --fix: off again, on a fresh load
+  3  a setting is ON, or was switched back on ("switched back on since ..." says when)
+  4  a person must act (sign in again, a security check); 5 the site changed; 6 --fix did not hold
+With several platforms or accounts, the highest of theirs."""
 EVIDENCE_KEPT = 10  # screenshots kept per platform and account (OPTOUT_KEEP_EVIDENCE)
 
 
@@ -281,12 +287,111 @@ def build() -> Parser:
         ],
     )
     completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help=", ".join(SHELLS))
+    _watching(sub, example)
     parser.commands = {name: p for name, p in sub.choices.items()}
     return parser
 
 
+def _watching(sub: argparse._SubParsersAction[Parser], example: str) -> None:
+    """The commands that keep it off: history, check, watch, report, schedule, config."""
+    history = command(
+        sub,
+        "history",
+        "what every earlier run saw",
+        ["optout history", f"optout history {example} --since 7d --json"],
+    )
+    _platform(history, nargs="?")
+    history.add_argument("--account", metavar="NAME", help="only this account")
+    history.add_argument(
+        "--since", metavar="DATE", help="from this date (2025-03-01), or this long ago (7d)"
+    )
+    _json(history)
+
+    check = command(
+        sub,
+        "check",
+        "read, compare with history: exit 3 when a setting is (back) on",
+        ["optout check --all", "optout check --all --fix --notify ntfy://ntfy.sh/my-topic"],
+        epilog=CHECK_EPILOG,
+    )
+    _targets(check)
+    _checking(check)
+
+    watch = command(
+        sub,
+        "watch",
+        "check again and again in the foreground, until Ctrl-C",
+        ["optout watch --every 6h", "optout watch --every 1d --fix"],
+        epilog=CHECK_EPILOG,
+    )
+    _targets(watch)
+    _checking(watch)
+    watch.add_argument("--every", metavar="SPAN", required=True, help="e.g. 30m, 6h, 1d")
+
+    report = command(
+        sub,
+        "report",
+        "one HTML page to keep: states, timeline, evidence",
+        ["optout report --open", "optout report --out ~/optout-report.html"],
+    )
+    report.add_argument("--account", metavar="NAME", help="only this account")
+    report.add_argument(
+        "--out", metavar="FILE", type=Path, help="where to write it (default: optout-report-DATE.html here)"
+    )
+    report.add_argument("--open", action="store_true", help="open it in your browser")
+
+    schedule_parser = command(
+        sub,
+        "schedule",
+        "run check on a schedule (systemd user timer, else crontab)",
+        ["optout schedule install --every 1d", "optout schedule show", "optout schedule remove"],
+    )
+    schedule = schedule_parser.add_subparsers(
+        dest="schedule_command", metavar="SUBCOMMAND", required=True
+    )
+    install = command(
+        schedule,
+        "install",
+        "install it (replacing the one optout installed before)",
+        ["optout schedule install --every 1d", "optout schedule install --every 12h --fix"],
+        description="Run `optout check --all` every so often, with a random delay, as a "
+        "systemd user timer where systemd runs for you, else as a line in your crontab. "
+        "It prints what it wrote, and where.",
+    )
+    install.add_argument(
+        "--every", metavar="SPAN", required=True, help="1h, 2h, 3h, 4h, 6h, 8h, 12h, 1d, 2d, 1w..."
+    )
+    install.add_argument("--via", choices=["systemd", "cron"], help="choose instead of optout")
+    install.add_argument("--account", metavar="NAME", help="check only this account's sessions")
+    install.add_argument("--fix", action="store_true", help="switch off what it finds on")
+    command(schedule, "show", "what optout installed, as it is now", ["optout schedule show"])
+    command(schedule, "remove", "remove what optout installed, only that", ["optout schedule remove"])
+
+    config_parser = command(
+        sub, "config", "the config file (notifications)", ["optout config path"]
+    )
+    config = config_parser.add_subparsers(
+        dest="config_command", metavar="SUBCOMMAND", required=True
+    )
+    command(config, "path", "where the TOML config file lives", ["optout config path"])
+
+
+def _checking(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--fix", action="store_true", help="switch off what is on, under every safety rule"
+    )
+    parser.add_argument(
+        "--notify",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="tell this Apprise URL (ntfy://, mailto://, json://, ...; or 'desktop') when a "
+        "setting is on or a platform needs you; repeatable, added to the config file's",
+    )
+
+
 def _targets(parser: argparse.ArgumentParser) -> None:
-    """What status and apply take: platforms or --all, an account, and how to run."""
+    """What status, apply, check and watch take: platforms or --all, an account, and how to run."""
     _platform(parser, dest="platforms", nargs="*")
     parser.add_argument("--all", action="store_true", help="every platform with a saved session")
     _account(parser)
@@ -294,9 +399,18 @@ def _targets(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--evidence", action="store_true", help="also list the screenshot of every result"
     )
+    parser.add_argument(
+        "--jobs", metavar="N", type=_positive, help="how many accounts at once (default: from the CPUs)"
+    )
     _headed(parser)
     _timeout(parser, PAGE_TIMEOUT, "how long to wait for any one thing on a page")
     _base_url(parser)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 up, not {text!r}")
+    return int(text)
 
 
 class _Version(argparse.Action):

@@ -15,6 +15,8 @@ from rich.text import Text
 from agent.errors import ErrorKind, ExitCode, login_command
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from agent.engine.plan import Plan
     from agent.models import Flow, Result
 
@@ -80,7 +82,10 @@ def happened(result: Result, flow: Flow) -> str:
     return said
 
 
-def results_table(results: list[Result]) -> Table:
+def results_table(
+    results: list[Result], say: Callable[[Result, Flow], str] = happened
+) -> Table:
+    """PLATFORM, ACCOUNT, STATE, WHAT HAPPENED (`say`: what a command says in that column)."""
     import flows
 
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -90,7 +95,7 @@ def results_table(results: list[Result]) -> Table:
         state = state_of(r)
         style = "bold red" if r.error else STYLES.get(state, "")
         table.add_row(
-            r.platform, r.account, Text(state, style=style), happened(r, flows.load(r.platform))
+            r.platform, r.account, Text(state, style=style), say(r, flows.load(r.platform))
         )
     return table
 
@@ -168,16 +173,18 @@ def show_results(
     account: str | None,
     evidence: bool = False,
     quiet: bool = False,
+    say: Callable[[Result, Flow], str] = happened,
+    next_line: str | None = None,
 ) -> None:
     """The result as a person reads it: the table (and totals, evidence) on `out`; the one
-    next step on `err`, unless `quiet`."""
-    print_table(out, results_table(results))
+    next step on `err` (`next_line`, else the one for the worst result), unless `quiet`."""
+    print_table(out, results_table(results, say))
     if len(results) > 1:
         out.print(totals(results), soft_wrap=True)
     for line in evidence_lines(results, every=evidence):
         out.print(line, soft_wrap=True, markup=False)
     if not quiet:
-        err.print(next_step(results, account), soft_wrap=True, markup=False)
+        err.print(next_line or next_step(results, account), soft_wrap=True, markup=False)
 
 
 def print_table(out: Console, table: Table) -> None:

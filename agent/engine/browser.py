@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 # Flags that keep Chromium from phoning home: it must talk to the platform and nothing else.
 QUIET_FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# Headless, with many accounts: no renderer kept spare for the next page, and no GPU process
+# work (nothing is shown). Measured: a third less memory at two accounts at once.
+LEAN_FLAGS = ["--disable-features=SpareRendererForSitePerProcess", "--disable-gpu"]
 INSTALLED = {
     "linux": ["google-chrome", "google-chrome-stable", "chromium", "chromium-browser", "chrome"],
     "darwin": [
@@ -72,7 +75,7 @@ async def launch(playwright: Playwright, *, headed: bool) -> Browser:
             "your desktop, or bring a session from elsewhere: optout session import PLATFORM FILE"
         )
     executable = find_browser(playwright.chromium.executable_path)
-    args = list(QUIET_FLAGS)
+    args = QUIET_FLAGS + ([] if headed else LEAN_FLAGS)
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         args.append("--no-sandbox")  # Chromium refuses to sandbox as root
     return await playwright.chromium.launch(

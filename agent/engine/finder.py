@@ -75,10 +75,15 @@ class Finder:
 
     async def present(self, ways: tuple[Locate, ...]) -> Locator | None:
         """The first way (in the flow's order of preference) that matches now."""
+        found = await self.which(ways)
+        return None if found is None else found[1]
+
+    async def which(self, ways: tuple[Locate, ...]) -> tuple[Locate, Locator] | None:
+        """`present`, with the way that matched: a result says how its control was found."""
         for way in ways:
             found = self.locator(way)
             if await found.count():
-                return found
+                return way, found
         return None
 
     async def wait_any(self, ways: tuple[Locate, ...]) -> bool:

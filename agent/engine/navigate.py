@@ -27,9 +27,11 @@ async def reach_setting(visit: Visit) -> bool:
         visit.log.info(f"step {direct.number}: open the setting's page", url=url)
         visit.tell("step", direct.description)
         if await goto(visit, route) and await visit.appears(visit.read_ways()):
+            visit.way_in = f"direct route {route}"
             return True
         visit.walls.check_address()
     visit.log.info("the direct route did not lead to the setting: going the way a person clicks")
+    visit.way_in = "click path"
     for planned in visit.plan.part(Part.CLICK):
         if not await take(visit, planned):
             visit.log.info("the setting is not offered to this account")

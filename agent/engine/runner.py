@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import re
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -34,10 +35,18 @@ async def run_targets(
     action: Action,
     options: Options,
 ) -> list[Result]:
-    """Run `action` on every target (with its session, or why it has none), concurrently."""
+    """Run `action` on every target (with its session, or why it has none): `options.jobs` at
+    a time, each site's starts spaced out."""
+    from agent.models.run import default_jobs
 
-    async def run_and_tell(target: Target, session: StorageState | OptoutError) -> Result:
-        result = await run_target(browser, target, session, action, options)
+    slots = asyncio.Semaphore(options.jobs or default_jobs())
+    spacing = Spacing(options.spacing)
+
+    async def one(target: Target, session: StorageState | OptoutError) -> Result:
+        async with slots:
+            if not isinstance(session, OptoutError):  # a target without a session visits nothing
+                await spacing.wait(target.site)
+            result = await run_target(browser, target, session, action, options)
         if options.on_event:
             step = result.error.step if result.error and result.error.step else 0
             options.on_event(
@@ -45,8 +54,24 @@ async def run_targets(
             )
         return result
 
-    runs = [run_and_tell(t, s) for t, s in zip(targets, sessions, strict=True)]
+    runs = [one(target, session) for target, session in zip(targets, sessions, strict=True)]
     return list(await asyncio.gather(*runs))
+
+
+class Spacing:
+    """The least time between two targets starting on the same site, plus as much again at
+    random: many accounts on one platform never reach it as a burst, nor in a fixed rhythm."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._next: dict[str, float] = {}
+
+    async def wait(self, site: str) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        start = max(now, self._next.get(site, now))
+        self._next[site] = start + self.seconds + random.uniform(0, self.seconds)
+        await asyncio.sleep(start - now)
 
 
 def new_result(target: Target, action: Action) -> Result:
@@ -189,6 +214,7 @@ async def _visit(
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options, step=visit.step.number))
     finally:
+        result.found_by = visit.found_by
         if result.error and visit.changing and not visit.verified:
             result.state = "unknown"  # a change may have been sent; no fresh load has shown it
         if guard and guard.blocked:
@@ -211,10 +237,12 @@ async def _evidence(visit: Visit, evidence: Evidence, *, with_html: bool) -> lis
 class WriteGuard:
     """Read-only runs cannot write: every state-changing request the page tries, to any host,
     is aborted, whatever the page does and whatever the flow guessed about its API; only the
-    requests a flow declares as reads over POST go through."""
+    requests a flow declares as reads over POST go through. What a read does not need (the
+    flow's `skip_on_read`: images, fonts, media) is not loaded either."""
 
     def __init__(self, flow: Flow) -> None:
         self.reads = [re.compile(pattern) for pattern in flow.reads]
+        self.skipped = frozenset(flow.skip_on_read)
         self.blocked = 0
 
     async def route(self, route: Route, request: Request) -> None:
@@ -222,6 +250,8 @@ class WriteGuard:
             self.blocked += 1
             log.get().debug("blocked a write in a read-only run", method=request.method)
             await route.abort("blockedbyclient")
+        elif request.resource_type in self.skipped:
+            await route.abort("blockedbyclient")  # a read does not need it (the flow says so)
         else:
             await route.fallback()
 

@@ -66,6 +66,11 @@ class Visit:
         self.saved = False  # the page sent its save request
         self.verified = False  # the state was read again on a fresh load
         self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
+        # How the control was found, for the history: the way in (a direct route or the click
+        # path) and the flow's locator that matched. When a site changes, the history shows
+        # which way stopped working and since when.
+        self.way_in: str | None = None
+        self.found_with: Locate | None = None
         self._walking: asyncio.Task[None] | None = None
 
     # Where the walk is -------------------------------------------------------------------------
@@ -149,6 +154,13 @@ class Visit:
     def read_ways(self) -> tuple[Locate, ...]:
         """What shows that the page is the setting's: its control, or that it is not offered."""
         return self.control.shows + self.flow.not_offered
+
+    @property
+    def found_by(self) -> str | None:
+        """How the control was found ("direct route /path: switch "Label""), once it was."""
+        if self.way_in is None or self.found_with is None:
+            return None
+        return f"{self.way_in}: {self.found_with.describe()}"
 
     # The action --------------------------------------------------------------------------------
 

@@ -131,6 +131,9 @@ class Flow(Frozen):
     # as regular expressions over the URL: let through in read-only runs, where every other
     # such request is blocked.
     reads: tuple[str, ...] = ()
+    # What a read-only run need not load (images, fonts, media): less memory and traffic with
+    # many accounts. A flow whose control is told by a picture sets this to ().
+    skip_on_read: tuple[Literal["image", "font", "media"], ...] = ("image", "font", "media")
     # Names (regular expressions) of buttons that close an overlay without agreeing to
     # anything, in every language the flow knows.
     dismiss: tuple[str, ...] = ()

@@ -6,12 +6,15 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
 from agent.models.result import Result
+
+if TYPE_CHECKING:
+    from agent.store.history import HistoryStore
 
 
 def local_origin(url: str) -> str:
@@ -98,6 +101,14 @@ class Options:
     on_event: Callable[[Event], None] | None = None
     # Runs of each platform and account whose evidence is kept (the latest); 0 keeps them all.
     keep_evidence: int = EVIDENCE_KEPT
+    # Where every result is kept: None is the SQLite file in `home`; a service may pass its own
+    # store. `keep_history=False` keeps nothing (a benchmark, a throwaway replay).
+    history: HistoryStore | None = None
+    keep_history: bool = True
+    # How many targets run at once (None: `default_jobs()`), and the least time between two
+    # targets starting on the same site (plus as much again at random): no site sees a burst.
+    jobs: int | None = None
+    spacing: float = 0.1
 
     @property
     def deadline(self) -> float:
@@ -107,6 +118,14 @@ class Options:
 
 
 DEADLINE_TIMEOUTS = 5
+
+
+def default_jobs() -> int:
+    """Targets at once: two per CPU (a target waits on the network most of the time), at least
+    two and at most eight (each is a browser page, about 100 MB)."""
+    import os
+
+    return min(8, max(2, 2 * (os.cpu_count() or 1)))
 
 
 def _default_home() -> Path:

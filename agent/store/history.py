@@ -130,9 +130,16 @@ class HistoryStore(Protocol):
         ...
 
     def last_reading(
-        self, platform: str, account: str, setting: str, *, state: State | None = None
+        self,
+        platform: str,
+        account: str,
+        setting: str,
+        *,
+        state: State | None = None,
+        before: datetime | None = None,
     ) -> HistoryRow | None:
-        """The newest row whose state was read (optionally: that showed `state`)."""
+        """The newest row whose state was read (optionally: that showed `state`, read before
+        `before`)."""
         ...
 
     def close(self) -> None: ...
@@ -224,13 +231,22 @@ class SQLiteHistory:
             return [_row(r) for r in self._db.execute(sql, params)]
 
     def last_reading(
-        self, platform: str, account: str, setting: str, *, state: State | None = None
+        self,
+        platform: str,
+        account: str,
+        setting: str,
+        *,
+        state: State | None = None,
+        before: datetime | None = None,
     ) -> HistoryRow | None:
         sql = _SELECT + " WHERE platform = ? AND account = ? AND setting = ? AND state != 'unknown'"
         params = [platform, account, setting]
         if state is not None:
             sql += " AND state = ?"
             params.append(state)
+        if before is not None:
+            sql += " AND checked_at < ?"
+            params.append(_utc_text(before))
         sql += " ORDER BY checked_at DESC, id DESC LIMIT 1"
         with self._guard():
             found = self._db.execute(sql, params).fetchone()

@@ -134,11 +134,12 @@ def render_report(
     *,
     generated_at: datetime,
     evidence_root: Path | None = None,
+    account: str | None = None,
 ) -> str:
-    """The whole history as one HTML page. Screenshots are inlined from the paths the history
-    recorded; with `evidence_root`, relative paths are read from there and files outside it
-    are left out."""
-    rows = history.rows()
+    """The whole history (or one `account`'s) as one HTML page. Screenshots are inlined from
+    the paths the history recorded; with `evidence_root`, relative paths are read from there
+    and files outside it are left out."""
+    rows = history.rows(account=account)
     found = targets(rows)
     sections = [_section(t, flows_by_id.get(t.platform), evidence_root) for t in found]
     span = (

@@ -58,13 +58,17 @@ class Buttons(ControlDriver):
 
     async def _one(self, visit: Visit, ways: tuple[Locate, ...]) -> bool:
         """Whether the page offers this button; two of them are a guess optout never makes."""
-        found = await visit.find.present(ways)
-        if found is not None and (count := await found.count()) > 1:
+        matched = await visit.find.which(ways)
+        if matched is None:
+            return False
+        way, found = matched
+        if (count := await found.count()) > 1:
             raise visit.site_changed(
                 f"{count} buttons could be {describe_ways(ways)}, and nothing tells them apart; "
                 "optout does not guess which one is the setting's."
             )
-        return found is not None
+        visit.found_with = way
+        return True
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         """Take the steps in order; once the page has saved, or shows the setting OFF, the

@@ -77,6 +77,8 @@ class Switch(ControlDriver):
                 f'{count} controls could be "{label}" and none is told apart by a known label; '
                 "optout does not guess which one to click."
             )
+        matched = await visit.find.which(self.find)
+        visit.found_with = matched[0] if matched else None
         return found
 
     async def read(self, visit: Visit) -> State:
