@@ -343,6 +343,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo(replace(options(args), choices=frozenset()))
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from agent.cli.doctor import cmd_doctor
+
+    return cmd_doctor(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "platforms": cmd_platforms,
     "plan": cmd_plan,
@@ -351,4 +357,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "status": cmd_status,
     "apply": cmd_apply,
     "demo": cmd_demo,
+    "doctor": cmd_doctor,
 }

@@ -109,6 +109,16 @@ def build() -> argparse.ArgumentParser:
     sub.add_parser(
         "demo", parents=[common, pages], help="the whole flow against the bundled replay"
     )
+    doctor = sub.add_parser(
+        "doctor",
+        parents=[common, pages],
+        help="a shareable report of the real pages, read-only",
+        description="Walk every way to the setting read-only and record each step in a zip "
+        "without your personal details, to share when a flow no longer works.",
+    )
+    doctor.add_argument("platform", metavar="PLATFORM")
+    doctor.add_argument("--out", metavar="FILE", type=Path, help="where to write the zip")
+    doctor.add_argument("--open", action="store_true", help="open the folder that holds it")
     return parser
 
 
