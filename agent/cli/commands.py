@@ -344,9 +344,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from agent.cli.doctor import cmd_doctor
+    from agent.cli.doctor import doctor
 
-    return cmd_doctor(args)
+    return doctor(args, one_target(args), options(args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

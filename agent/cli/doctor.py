@@ -10,19 +10,22 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.errors import ExitCode
 
+if TYPE_CHECKING:
+    from agent.models import Options, Target
 
-def cmd_doctor(args: argparse.Namespace) -> int:
-    from agent.cli.commands import one_target, options
+
+def doctor(args: argparse.Namespace, target: Target, options: Options) -> int:
+    """Run doctor on the target, print the summary; the exit status."""
     from agent.doctor import check_out, run_doctor
     from agent.doctor.report import step_line
 
-    target = one_target(args)
     if args.out is not None:
         check_out(args.out)  # before the browser starts
-    report, path = run_doctor(target, options(args), args.out)
+    report, path = run_doctor(target, options, args.out)
     found, missed = len(report.found), len(report.not_found)
     print(
         f"{target.flow.id} ({target.account}): doctor recorded {len(report.steps)} steps: "

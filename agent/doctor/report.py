@@ -49,6 +49,7 @@ class StepRecord(BaseModel):
     seconds: float = 0.0
     matches: list[LocatorMatch] = []
     candidates: list[Candidate] = []
+    redirects: list[tuple[str, str]] = []  # pages the site sent elsewhere during the step
     page: str | None = None  # the zip member holding the page's HTML
     aria: str | None = None  # the zip member holding its ARIA snapshot
     language: str | None = None
@@ -103,7 +104,7 @@ def step_line(step: StepRecord) -> str:
 def readme(report: Report) -> str:
     v = report.versions
     lines = [
-        f"optout doctor report: {report.name}, \"{report.setting}\"",
+        f'optout doctor report: {report.name}, "{report.setting}"',
         f"Made {report.created_at:%Y-%m-%d %H:%M} UTC by optout {v.optout}, {v.browser}, "
         f"Playwright {v.playwright}, Python {v.python}, {v.system}.",
         "",

@@ -15,7 +15,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from agent.doctor.report import Candidate, LocatorMatch, Report, StepRecord
 from agent.engine import navigate
@@ -25,6 +25,8 @@ from agent.errors import OptoutError, PersonMustAct
 from agent.store.sanitize import BOX_ATTRIBUTE, sanitize_aria, sanitize_attributes, sanitize_shared
 
 if TYPE_CHECKING:
+    from playwright.async_api import Response
+
     from agent.engine.plan import PlannedStep
     from agent.engine.visit import Visit
     from agent.models import Locate
@@ -66,6 +68,24 @@ class Doctor:
         self.report = report
         self.files: dict[str, str] = {}  # zip member: text
         self.walls: tuple[Locate, ...] = visit.walls.shown_by
+        self.redirects: list[tuple[str, str]] = []  # during the step being recorded
+        visit.page.on("response", self._redirected)
+
+    def _redirected(self, response: Response) -> None:
+        """A page the site sent elsewhere (a route that moved): the fixture made from the
+        report redirects it too."""
+        location = response.headers.get("location")
+        if (
+            response.request.resource_type == "document"
+            and location
+            and 300 <= response.status < 400
+        ):
+            self.redirects.append((self._relative(response.url), self._relative(location)))
+
+    def _relative(self, url: str) -> str:
+        """An address on the page's site as a path, sanitized."""
+        parts = urlsplit(urljoin(self.visit.page.url or "", url))
+        return self.interface.url(urlunsplit(("", "", *parts[2:])))
 
     async def examine(self) -> None:
         """Record every way to the setting, within the deadline; what was recorded stays."""
@@ -131,6 +151,7 @@ class Doctor:
             asked=self.interface.url(asked) if asked else None,
         )
         self.report.steps.append(record)
+        self.redirects = record.redirects
         started = time.monotonic()
         try:
             yield record
@@ -166,8 +187,7 @@ class Doctor:
         visit, page = self.visit, self.visit.page
         stem = f"{record.index:02d}-step{record.number}"
         try:
-            parts = urlsplit(page.url)
-            record.url = self.interface.url(urlunsplit(("", "", *parts[2:])))
+            record.url = self._relative(page.url)
             html = await visit.bounded(page.evaluate(PAGE_JS, BOX_ATTRIBUTE))
             record.page = f"pages/{stem}.html"
             self.files[record.page] = sanitize_shared(html, self.interface)

@@ -50,7 +50,9 @@ INTERFACE_ROLES = frozenset(
      "rowheader", "treeitem"}
 )  # fmt: skip
 # Replaced by a grey box of their size, with all they hold.
-BOXED = frozenset({"img", "svg", "video", "canvas", "picture", "iframe", "object", "embed", "audio"})
+BOXED = frozenset(
+    {"img", "svg", "video", "canvas", "picture", "iframe", "object", "embed", "audio"}
+)
 VOID = frozenset({"img", "embed", "input", "br", "hr", "meta", "link", "base", "source", "track",
                   "wbr", "area", "col", "param"})  # fmt: skip
 # Elements left out without a trace: what loads from elsewhere, or says how.
@@ -153,9 +155,7 @@ class Interface:
         """A name the page gives an image: its capitalized words are a person's name, maybe."""
         if self.is_label(name):
             return
-        self.names.update(
-            word.casefold() for word in NAME_WORD.findall(name) if word[0].isupper()
-        )
+        self.names.update(word.casefold() for word in NAME_WORD.findall(name) if word[0].isupper())
 
     # Identifiers and addresses -----------------------------------------------------------------
 
@@ -457,7 +457,9 @@ def sanitize_aria(snapshot: str, interface: Interface) -> str:
             out.append(f"{prop['lead']}/{prop['key']}: {shown}")
         elif match:
             role = match["role"]
-            own = role in INTERFACE_ROLES or (role == "link" and _leads_inside(lines, number, interface))
+            own = role in INTERFACE_ROLES or (
+                role == "link" and _leads_inside(lines, number, interface)
+            )
             ui = (inherited or own) and role != "img"
             name = match["name"]
             if name:
