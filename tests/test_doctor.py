@@ -148,3 +148,18 @@ def test_fixture_from_report_refuses_what_is_not_a_report(tmp_path: Path, capsys
         archive.writestr("report.json", "{}")
     assert fixture_main([str(tmp_path / "c.zip")]) == 2
     assert "report.json that optout doctor did not write" in capsys.readouterr().err
+
+
+def test_open_without_a_file_manager_is_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import subprocess
+
+    from agent.cli.doctor import _open_folder
+
+    def missing(*_: object, **__: object) -> None:
+        raise FileNotFoundError("xdg-open")
+
+    monkeypatch.setattr(subprocess, "run", missing)
+    _open_folder(tmp_path)
+    assert f"could not open {tmp_path}; open it yourself" in capsys.readouterr().err
