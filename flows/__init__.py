@@ -27,3 +27,15 @@ def load(name: str) -> Flow:
         raise KeyError(name)
     flow: Flow = importlib.import_module(f"{__name__}.{name}").FLOW
     return flow
+
+
+def interface(name: str) -> tuple[str, ...]:
+    """The texts of a platform's interface, as whole-text patterns (see `_common`): its flow's
+    labels, the setting's names, and the language data every flow shares."""
+    from agent.models import any_label
+    from flows._common import interface_patterns
+
+    flow = load(name)
+    own = {"name": flow.setting.name, "label": flow.setting.control_label}
+    module = importlib.import_module(f"{__name__}.{name}")
+    return (*interface_patterns(module.LABELS), any_label(own))

@@ -62,3 +62,17 @@ TERMS_WALL = Marker(
         "terms for you: open the site, decide there yourself, then run this again."
     ),
 )
+
+
+def interface_patterns(labels: Mapping[str, Mapping[str, str]]) -> tuple[str, ...]:
+    """Every text a flow knows as its platform's interface (its own `labels`, and the shared
+    language data here), as patterns of the whole text: what `optout doctor` keeps of a page
+    while it replaces everything else that is not an interface element's text."""
+    names = "|".join((*DISMISS, *ACKNOWLEDGE, *CONFIRM))
+    words = {f"{lang}-{i}": w for lang, ws in STATE_WORDS.items() for i, w in enumerate(ws)}
+    return (
+        *(label(per_language) for per_language in labels.values()),
+        label(TERMS_LABELS),
+        any_label(words),
+        rf"^[\W\d_]*({names})[\W\d_]*$",
+    )

@@ -100,7 +100,9 @@ def test_missing_control_is_site_changed_with_evidence(optout, signed_in: Replay
     [result] = run.json
     assert result["error"]["kind"] == "site_changed"
     assert result["error"]["step"] == 7
-    assert "Use my data for training content creation AI models" in result["error"]["message"]
+    first, second = result["error"]["message"].splitlines()
+    assert "Use my data for training content creation AI models" in first
+    assert second.startswith("To help fix this: optout doctor linkedin makes a report")
     png, html = result["evidence"]
     assert Path(png).read_bytes().startswith(b"\x89PNG")
     page = Path(html).read_text()

@@ -83,8 +83,8 @@ def test_the_table_on_a_terminal_at_120_columns() -> None:
     ]
     assert max(len(line) for line in lines) <= 120
     assert text(err) == (
-        "Next: run optout status gemini again later; if it stops the same way, the site "
-        "changed: report it with the evidence above (it holds no cookie values).\n"
+        "Next: optout doctor gemini makes a report of the page without your personal details, "
+        "to share so that the flow can be fixed; or run optout status gemini again later.\n"
     )
 
 

@@ -455,6 +455,12 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from agent.cli.doctor import doctor
+
+    return doctor(args, one_target(args), options(args))
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "platforms": cmd_platforms,
     "plan": cmd_plan,
@@ -466,4 +472,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "evidence": cmd_evidence,
     "forget": cmd_forget,
     "completion": cmd_completion,
+    "doctor": cmd_doctor,
 }

@@ -287,6 +287,21 @@ def build() -> Parser:
         ],
     )
     completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help=", ".join(SHELLS))
+    doctor = command(
+        sub,
+        "doctor",
+        "a shareable report of the real pages, read-only, without your details",
+        [f"optout doctor {example}", f"optout doctor {example} --out report.zip --open"],
+        description="Walk every way to the setting read-only and record each step in a zip "
+        "without your personal details, to share when a flow no longer works.",
+    )
+    _platform(doctor)
+    _account(doctor)
+    doctor.add_argument("--out", metavar="FILE", type=Path, help="where to write the zip")
+    doctor.add_argument("--open", action="store_true", help="open the folder that holds it")
+    _headed(doctor)
+    _timeout(doctor, PAGE_TIMEOUT, "how long to wait for any one thing on a page")
+    _base_url(doctor)
     _watching(sub, example)
     parser.commands = {name: p for name, p in sub.choices.items()}
     return parser

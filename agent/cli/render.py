@@ -60,8 +60,8 @@ def state_of(result: Result) -> str:
 
 def happened(result: Result, flow: Flow) -> str:
     """The WHAT HAPPENED column: what was done, or why it stopped, in a sentence or two."""
-    if result.error:
-        said = result.error.message
+    if result.error:  # its first line: the rest (how to report it) is the Next: line's
+        said = result.error.message.splitlines()[0]
     elif result.state == "unavailable":
         said = f"{flow.name} does not offer this setting to this account; nothing to do."
     elif result.changed:
@@ -128,9 +128,11 @@ def next_step(results: list[Result], account: str | None) -> str:
     if worst == ExitCode.INTERNAL:
         return "Next: this is a bug in optout; please report it with the log named above."
     if worst == ExitCode.SITE_CHANGED:
+        first = names.split()[0]
         return (
-            f"Next: run optout status {names}{also} again later; if it stops the same way, the "
-            "site changed: report it with the evidence above (it holds no cookie values)."
+            f"Next: optout doctor {first}{also} makes a report of the page without your personal "
+            f"details, to share so that the flow can be fixed; or run optout status {names}{also} "
+            "again later."
         )
     if worst == ExitCode.DID_NOT_HOLD:
         return (

@@ -121,7 +121,7 @@ async def _in_context(
     result: Result,
 ) -> None:
     try:
-        context = await _open(browser, target, session, action)
+        context = await open_context(browser, target, session, read_only=action != "apply")
     except OptoutError as e:
         failed(result, e)
         return
@@ -153,8 +153,8 @@ async def _lock(target: Target, action: Action, options: Options) -> Held | None
     )
 
 
-async def _open(
-    browser: Browser, target: Target, session: StorageState, action: Action
+async def open_context(
+    browser: Browser, target: Target, session: StorageState, *, read_only: bool
 ) -> BrowserContext:
     """A context with the target's session. A session the browser refuses (a cookie it will
     not take) is that target's problem: signing in again replaces it."""
@@ -165,7 +165,7 @@ async def _open(
             storage_state=session.model_dump(),
             viewport={"width": 1280, "height": 900},
             # A service worker's requests would slip past the write guard of read-only runs.
-            service_workers="allow" if action == "apply" else "block",
+            service_workers="block" if read_only else "allow",
         )
     except PlaywrightError as e:
         raise AuthRequired(
@@ -208,6 +208,8 @@ async def _visit(
         result.evidence = await _evidence(visit, evidence, with_html=False)
     except OptoutError as e:
         failed(result, e, visit.step.number)
+        if isinstance(e, SiteChanged) and result.error:
+            result.error.message += "\n" + doctor_hint(target)
         with contextlib.suppress(Exception):
             result.language = await visit.language()
         result.evidence = await _evidence(visit, evidence, with_html=isinstance(e, SiteChanged))
@@ -232,6 +234,16 @@ async def _evidence(visit: Visit, evidence: Evidence, *, with_html: bool) -> lis
             f"no evidence could be saved ({type(e).__name__}: {str(e).splitlines()[0][:200]})"
         )
         return []
+
+
+def doctor_hint(target: Target) -> str:
+    """The second line of every "the site did not look as expected": how to make a report of
+    the page that a person can share, so that the flow can be fixed."""
+    account = "" if target.account == "default" else f" --account {target.account}"
+    return (
+        f"To help fix this: optout doctor {target.flow.id}{account} makes a report of the page "
+        "without your personal details, to share (nothing is sent)."
+    )
 
 
 class WriteGuard:

@@ -12,6 +12,7 @@ from http import HTTPStatus
 from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -43,8 +44,11 @@ class ReplayServer:
         slow_ms: int = 700,
         autologin: bool = False,
         mutation: Mutation | None = None,
+        folder: Traversable | None = None,
     ) -> None:
-        self.folder = files("fixtures") / platform
+        # `folder`: another folder of pages and site.json, e.g. a fixture made from a report
+        # (`scripts/fixture-from-report`) before it is moved into fixtures/.
+        self.folder = folder if folder is not None else files("fixtures") / platform
         self.site = Site.model_validate_json(self.folder.joinpath("site.json").read_text())
         self.mutation = mutation
         self.faults: set[str] = set()

@@ -29,7 +29,14 @@ _TOKEN_META = re.compile(r"csrf|token|session|cookie", re.I)
 _HIDDEN_INPUTS = frozenset({"hidden", "password"})
 
 
-class _Sanitizer(HTMLParser):
+class Sanitizer(HTMLParser):
+    """Writes the page out again token by token, leaving out what must never be kept. A
+    subclass decides more through `start`, `attribute` and `text` (the shareable report of
+    `optout doctor`, agent/store/sanitize.py, also replaces what may identify the person)."""
+
+    # Dropped with all they hold.
+    dropped = _DROPPED
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)  # text and attributes arrive decoded
         self.out: list[str] = []
@@ -42,40 +49,68 @@ class _Sanitizer(HTMLParser):
         self._tag(tag, attrs, "/")
 
     def _tag(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
-        if tag in _DROPPED and not close:
+        if tag in self.dropped and not close:
             self._dropping.append(tag)
-        if self._dropping or tag in _DROPPED:
+        if self._dropping or tag in self.dropped:
             return
         if tag == "meta" and any(_TOKEN_META.search(f"{n}={v or ''}") for n, v in attrs):
             return
-        hidden = tag == "input" and any(
-            n == "type" and (v or "").strip().lower() in _HIDDEN_INPUTS for n, v in attrs
-        )
+        self.start(tag, attrs, close)
+
+    def drop(self, tag: str) -> None:
+        """Leave out this element (just opened) and all it holds."""
+        self._dropping.append(tag)
+
+    def start(self, tag: str, attrs: list[tuple[str, str | None]], close: str) -> None:
+        """Write a start tag, with the attributes that may be kept."""
         kept = []
         for name, value in attrs:
-            if name.startswith("on") or _is_script_url(value):  # scripts, by other names
+            if name.startswith("on") or is_script_url(value):  # scripts, by other names
                 continue
             if value is None:
                 kept.append(f" {scrub(name)}")
                 continue
-            shown = REDACTED if hidden and name == "value" else scrub(value)
-            kept.append(f' {scrub(name)}="{escape(shown, quote=True)}"')
+            shown = self.attribute(tag, name, value, attrs)
+            if shown is not None:
+                kept.append(f' {scrub(name)}="{escape(scrub(shown), quote=True)}"')
         self.out.append(f"<{tag}{''.join(kept)}{close}>")
+
+    def attribute(
+        self, tag: str, name: str, value: str, attrs: list[tuple[str, str | None]]
+    ) -> str | None:
+        """What an attribute's value becomes (None: left out)."""
+        hidden = tag == "input" and any(
+            n == "type" and (v or "").strip().lower() in _HIDDEN_INPUTS for n, v in attrs
+        )
+        return REDACTED if hidden and name == "value" else value
+
+    def text(self, data: str) -> str:
+        """What a text node (not inside <style>) becomes."""
+        return data
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self._dropping:
             # End the innermost element of that name, and whatever was left open inside it.
             del self._dropping[len(self._dropping) - 1 - self._dropping[::-1].index(tag) :]
-        elif not self._dropping and tag not in _DROPPED:
-            self.out.append(f"</{tag}>")
+        elif not self._dropping and tag not in self.dropped:
+            self.end(tag)
+
+    def end(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         if self._dropping:
             return
         # Inside <style> the text is CSS, not HTML: escaping it would change it. (Any other
         # text is escaped, even where the tokenizer read it raw: what it decoded stays text.)
-        style = self.cdata_elem == "style"
-        self.out.append(scrub(data) if style else escape(scrub(data), quote=False))
+        if self.cdata_elem == "style":
+            self.out.append(scrub(self.css(data)))
+        else:
+            self.out.append(escape(scrub(self.text(data)), quote=False))
+
+    def css(self, data: str) -> str:
+        """What the text of a <style> becomes."""
+        return data
 
     def handle_decl(self, decl: str) -> None:
         self.out.append(f"<!{scrub(decl)}>")
@@ -92,7 +127,7 @@ class _Sanitizer(HTMLParser):
         pass
 
 
-def _is_script_url(value: str | None) -> bool:
+def is_script_url(value: str | None) -> bool:
     # Browsers ignore whitespace and control characters inside the scheme: "java\tscript:".
     return "".join(c for c in (value or "") if c > " ").lower().startswith("javascript:")
 
@@ -100,7 +135,11 @@ def _is_script_url(value: str | None) -> bool:
 def sanitize_html(html: str) -> str:
     """The page without scripts, comments, token-bearing metas and hidden inputs' values, and
     with every shape of every registered secret redacted in every text node and attribute."""
-    sanitizer = _Sanitizer()
+    return run_sanitizer(Sanitizer(), html)
+
+
+def run_sanitizer(sanitizer: Sanitizer, html: str) -> str:
+    """`html` through `sanitizer`, then every registered secret redacted once more."""
     sanitizer.feed(html)
     sanitizer.close()
     # Once more over the whole: a secret that only the writing-out put back together.

@@ -72,6 +72,12 @@ def _check_private(folder: Path) -> None:
 def write_private(path: Path, data: bytes, *, root: Path) -> Path:
     """Write `data` to `path` atomically, as a 0600 file in a private folder under `root`."""
     private_dir(path.parent, root)
+    return write_atomic(path, data)
+
+
+def write_atomic(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` (a 0600 file) atomically, in a folder that exists: a folder the
+    person named, whose permissions are theirs to choose."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
