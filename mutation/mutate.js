@@ -318,6 +318,16 @@
   }, 40);
 
   /* ---------- operators on the control, in a fixed order ---------- */
+  /* A control named by a <label> (for= or around it) and by nothing else: the ids of those
+     labels, given one if need be, so that the operators reach its name as they reach an
+     aria-labelledby one (and a proxy in its place is named by the same labels). */
+  function nativeLabels(el) {
+    if (el.getAttribute('aria-label') || !el.labels || !el.labels.length) { return null; }
+    return Array.prototype.map.call(el.labels, function (l) {
+      if (!l.id) { l.id = uid('label'); }
+      return l.id;
+    }).join(' ');
+  }
   function labelElements(ctl) {
     return (ctl.labelledby || '').split(/\s+/).map(byId).filter(Boolean);
   }
@@ -359,7 +369,7 @@
   }
   function process(orig) {
     seen.add(orig);
-    var ctl = { orig: orig, visible: orig, name: accName(orig), labelledby: orig.getAttribute('aria-labelledby'),
+    var ctl = { orig: orig, visible: orig, name: accName(orig), labelledby: orig.getAttribute('aria-labelledby') || nativeLabels(orig),
       label: orig.getAttribute('aria-label'), stateWords: [] };
     controls.push(ctl);
     onHydrated();
@@ -406,7 +416,7 @@
     var row = rowOf(ctl.visible);
     if (has('rename')) {
       rename(row, labelElements(ctl));
-      ctl.labelledby = ctl.visible.getAttribute('aria-labelledby');  // by the new ids
+      ctl.labelledby = ctl.visible.getAttribute('aria-labelledby') || nativeLabels(ctl.visible);  // by the new ids
     }
     if (has('wrap')) {
       var outer = null, inner = null;

@@ -195,7 +195,8 @@ def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> Non
     tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
     assert [len(table) for table in tables] == [2 + len(flows.names()) + 1] * 4
     states = [[line.split()[2] for line in table[2:-1]] for table in tables]
-    assert states == [["ON"] * 4, ["ON"] * 4, ["OFF"] * 4, ["OFF"] * 4]
+    every = len(flows.names())
+    assert states == [["ON"] * every, ["ON"] * every, ["OFF"] * every, ["OFF"] * every]
     assert "\nNow try it on your own account, where you are signed in:\n" in run.out
     for name in flows.names():  # progress, one plain line per event, on stderr
         assert f"{name} (demo): step 1/" in run.err and f"{name} (demo): done: OFF (" in run.err

@@ -96,7 +96,14 @@ def test_links_by_where_they_lead_and_the_switch_by_where_it_sits(
 
 
 def test_platforms_and_plan_list_the_known_languages(optout) -> None:
-    assert optout("platforms").out.count("labels known in: en, de, fr") == len(flows.names())
+    listed = optout("platforms").out
+    for name in flows.names():  # each platform with the languages its flow knows
+        languages = ", ".join(flows.load(name).languages)
+        entry = ("\n" + listed).split(f"\n{name}: ", 1)[1].split("\n  help: ", 1)[0]
+        assert f"labels known in: {languages}" in entry, name
+    assert listed.count("labels known in: en, de, fr") == sum(
+        flows.load(name).languages == ("en", "de", "fr") for name in flows.names()
+    )
     linkedin = {p["platform"]: p for p in optout("platforms", "--json").json}["linkedin"]
     assert linkedin["languages"] == ["en", "de", "fr"]
     assert "Labels known in: en, de, fr" in optout("plan", "linkedin").out
