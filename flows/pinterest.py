@@ -53,7 +53,6 @@ FLOW = Flow(
         does_not_cover=(
             '"Show AI content" on the same page is a feed filter (whether you see AI Pins), not '
             "training; optout leaves it alone.",
-            "What Pinterest already used for training before you switched it off.",
         ),
         help_url="https://help.pinterest.com/en/article/your-privacy-and-data-settings",
     ),
