@@ -50,27 +50,23 @@ async def dismiss_overlays(visit: Visit) -> None:
         from playwright.async_api import Error as PlaywrightError
 
         try:
-            # Each of them: two at once (a dialog over a banner) are closed in turn.
-            for _ in range(await overlays.count()):
-                one = overlays.first
-                if not await one.count():
-                    break
-                await visit.walls.check_markers()
-                dismiss = one.get_by_role("button", name=names_pattern(flow.dismiss))
-                if flow.dismiss and await dismiss.count():
-                    await visit.click(dismiss, "the overlay's button")
-                    visit.log.info("dismissed an overlay")
-                elif not await close_if_notice(visit, one):
-                    raise visit.site_changed(
-                        "a dialog that asks for a choice covers the page; optout answers none."
-                    )
+            await visit.walls.check_markers()
+            dismiss = overlay.get_by_role("button", name=names_pattern(flow.dismiss))
+            if flow.dismiss and await dismiss.count():
+                await visit.click(dismiss, "the overlay's button")
+                visit.log.info("dismissed an overlay")
+            elif not await close_if_notice(visit, overlay):
+                raise visit.site_changed(
+                    "a dialog that asks for a choice covers the page; optout answers none."
+                )
         except OptoutError as e:
             visit.stop(e)
         except PlaywrightError as e:
             visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
-    # The first: Playwright's wait for it to be gone after the handler is strict.
+    # The first of them: two at once (a dialog over a banner) are closed one per call, and
+    # Playwright's wait for the overlay to be gone after a call is strict.
     await page.add_locator_handler(overlays.first, close)
 
 
