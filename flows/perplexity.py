@@ -17,7 +17,7 @@ LABELS = {
         "en-old": "AI Data Usage",  # C: the older name (old FAQ)
     },
     "preferences": {"en": "Preferences"},  # C
-    "log_in": {"en": "Log in", "en-2": "Sign in", "en-3": "Sign Up"},  # G
+    "log_in": {"en": "Log in", "en-2": "Sign Up"},  # G
 }
 PREFERENCES_PATH = "/settings/preferences"  # G: plausible, never confirmed
 ACCOUNT_PATH = "/settings/account"  # G: one weak source
