@@ -332,3 +332,20 @@ def test_an_overlay_that_will_not_close_stops_the_walk_with_a_message(on_page) -
     with pytest.raises(SiteChanged, match="an overlay covers the page and would not close"):
         on_page(html, check)
 
+
+def test_a_page_that_answers_slowly_is_given_longer_to_settle() -> None:
+    """A starved page (a loaded machine, a busy page) renders late with nothing loading: the
+    moment it must stay still grows with how slowly it answers."""
+    from agent.engine.finder import SETTLED_SECONDS, quiet_needed
+
+    assert quiet_needed(0.01) == SETTLED_SECONDS
+    assert quiet_needed(0.3) == pytest.approx(3.0)
+
+
+def test_a_notice_is_known_with_either_apostrophe() -> None:
+    from agent.engine.overlays import names_pattern
+
+    pattern = names_pattern(("J'ai compris", "No,? thanks"))
+    assert all(pattern.match(n) for n in ("J\u2019ai compris", "j'ai compris", "No thanks"))
+    assert not pattern.match("J\u2019ai compris tout")
+

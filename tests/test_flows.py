@@ -85,6 +85,16 @@ def test_any_label_matches_every_language_and_either_apostrophe() -> None:
     assert not re.search(any_label({"en": "Me"}, "word"), "Media")
 
 
+@pytest.mark.parametrize("match", ["whole", "start", "word"])
+def test_a_name_pattern_reads_as_its_label_in_messages(match: str) -> None:
+    """Messages name what was not found by its label, never by the pattern's syntax."""
+    from agent.models import role
+    from flows._common import label
+
+    found = role("button", label({"en": "Settings & Privacy", "de": "Einstellungen"}, match))
+    assert found.describe() == 'button "Settings & Privacy"'
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_known_languages_are_declared(name: str) -> None:
     flow = flows.load(name)

@@ -216,7 +216,7 @@ def test_ctrl_c_before_any_click_says_nothing_was_clicked(home: Path) -> None:
 
 
 def test_ctrl_c_after_the_click_says_it_may_have_changed(home: Path) -> None:
-    done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "about to change the setting", home)
+    done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "switching it off", home)
     assert done.returncode == 130, done.stderr
     assert "may have changed" in done.stderr and "optout status" in done.stderr
     assert "nothing was saved" not in done.stderr and "bug" not in done.stderr

@@ -26,7 +26,10 @@ NOTICE_MS = 1000
 
 
 def names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("^(" + "|".join(patterns) + ")$", re.I)
+    """Button names (patterns, e.g. "No,? thanks"), whole, in any case, with either apostrophe
+    (a typographic one as often as a straight one)."""
+    either = (pattern.replace("'", "['\u2019]") for pattern in patterns)
+    return re.compile("^(" + "|".join(either) + ")$", re.I)
 
 
 async def dismiss_overlays(visit: Visit) -> None:
@@ -63,6 +66,9 @@ async def dismiss_overlays(visit: Visit) -> None:
             visit.stop(e)
         except PlaywrightError as e:
             visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
+            with contextlib.suppress(PlaywrightError):
+                if not await overlay.first.is_visible():
+                    return  # it went away meanwhile: closed by itself, or by the walk
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
     await page.add_locator_handler(overlays, close)
