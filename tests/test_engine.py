@@ -59,7 +59,7 @@ def example_flow(control: Control = SWITCH, **changes: Any) -> Flow:
 
 
 def visit_of(page: Any, flow: Flow | None = None) -> Visit:
-    return Visit(page, Target(flow=flow or example_flow()), Options(timeout=1))
+    return Visit(page, Target(flow=flow or example_flow()), Options(timeout=5))
 
 
 # Finding things ---------------------------------------------------------------------------------
