@@ -261,6 +261,20 @@ def test_an_overlay_in_the_way_is_dismissed_never_accepted(on_page) -> None:
     assert on_page(OVERLAY, check) == ["not now", "go"]
 
 
+def test_two_overlays_at_once_are_dismissed_one_after_the_other(on_page) -> None:
+    banner = """<div role="region" aria-label="Cookies" style="position:fixed;bottom:0">
+      <button onclick="window.clicked.push('close');this.parentElement.remove()">Close</button>
+      </div>"""
+
+    async def check(page: Any) -> list[str]:
+        visit = visit_of(page)
+        await dismiss_overlays(visit)
+        await page.get_by_role("button", name="Go").click()
+        return sorted(await page.evaluate("window.clicked"))
+
+    assert on_page(OVERLAY + banner, check) == ["close", "go", "not now"]
+
+
 def test_a_dialog_that_holds_the_setting_is_not_dismissed(on_page) -> None:
     html = f"""<div role="dialog" aria-label="Settings"><button>Close</button>
                <button role="switch" aria-checked="true">{LABEL}</button></div>"""

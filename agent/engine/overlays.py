@@ -71,7 +71,10 @@ async def dismiss_overlays(visit: Visit) -> None:
                     return  # it went away meanwhile: closed by itself, or by the walk
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
-    await page.add_locator_handler(overlays, close)
+    # Two at once (a dialog over a banner) are closed one per call, the first each time: no
+    # wait for "it" to be gone after a call (the next one would be taken for it); before the
+    # next try of the action, Playwright looks again.
+    await page.add_locator_handler(overlays.first, close, no_wait_after=True)
 
 
 async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
