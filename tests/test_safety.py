@@ -208,6 +208,7 @@ def _ctrl_c(argv: list[str], when: str, home: Path) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(argv, process.returncode, out, "".join(seen) + err)
 
 
+@pytest.mark.alone
 def test_ctrl_c_before_any_click_says_nothing_was_clicked(home: Path) -> None:
     done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "step 1", home)
     assert done.returncode == 130, done.stderr
@@ -215,6 +216,7 @@ def test_ctrl_c_before_any_click_says_nothing_was_clicked(home: Path) -> None:
     assert "bug" not in done.stderr
 
 
+@pytest.mark.alone
 def test_ctrl_c_after_the_click_says_it_may_have_changed(home: Path) -> None:
     done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "switching it off", home)
     assert done.returncode == 130, done.stderr

@@ -171,6 +171,7 @@ def test_show_with_nothing_installed(optout, cron_only: Machine) -> None:
     assert "No schedule installed. Install one: optout schedule install --every 1d" in done.err
 
 
+@pytest.mark.alone
 def test_watch_stops_cleanly_between_checks(home: Path) -> None:
     env = dict(os.environ, OPTOUT_HOME=str(home))
     process = subprocess.Popen(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 SETTLED_SECONDS = 1.5  # nothing loading and nothing changing this long: the page is done
 # A page that answers slowly (a loaded machine, a busy page) renders slowly too: it must stay
 # still for this many times its slowest answer's delay, when that is longer than the above.
-SLOW_ANSWER_FACTOR = 10
+SLOW_ANSWER_FACTOR = 5
 POLL_SECONDS = 0.25
 # A request open this long is a background connection (long polling, a stream), not loading.
 BACKGROUND_SECONDS = 5.0

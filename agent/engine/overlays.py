@@ -26,7 +26,7 @@ NOTICE_MS = 1000
 
 
 def names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """Button names (patterns, e.g. "No,? thanks"), whole, in any case, with either apostrophe
+    """Button names (patterns: ",?" may stand for a comma), whole, in any case, with either apostrophe
     (a typographic one as often as a straight one)."""
     either = (pattern.replace("'", "['\u2019]") for pattern in patterns)
     return re.compile("^(" + "|".join(either) + ")$", re.I)
