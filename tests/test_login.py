@@ -13,6 +13,7 @@ import flows
 from agent.replay import ReplayServer
 from agent.store.vault import Vault
 from tests.conftest import Replay
+from tests.processes import ctrl_c_works
 
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)"
@@ -88,6 +89,7 @@ def test_ctrl_c_during_login_saves_nothing(screen: str, home) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=ctrl_c_works,
         )
         assert login.stderr is not None
         for line in login.stderr:  # wait until the browser shows the sign-in page (a log event)

@@ -16,6 +16,7 @@ import flows
 from agent.cli.parser import parse
 from agent.replay import ReplayServer
 from tests.conftest import Replay
+from tests.processes import ctrl_c_works
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTING = "data-for-ai-improvement"
@@ -195,7 +196,7 @@ def _ctrl_c(argv: list[str], when: str, home: Path) -> subprocess.CompletedProce
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.interrupted", *argv],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=ctrl_c_works,
     )  # fmt: skip
     assert process.stderr is not None
     seen = []

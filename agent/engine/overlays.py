@@ -67,8 +67,10 @@ async def dismiss_overlays(visit: Visit) -> None:
         except PlaywrightError as e:
             visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
             with contextlib.suppress(PlaywrightError):
-                if not await overlay.first.is_visible():
-                    return  # it went away meanwhile: closed by itself, or by the walk
+                # It may be going away meanwhile (closed by itself, or by the walk's own click
+                # on it): judged once it has had a moment to go.
+                await overlay.first.wait_for(state="hidden", timeout=NOTICE_MS)
+                return
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
     # Two at once (a dialog over a banner) are closed one per call, the first each time: no
