@@ -165,8 +165,11 @@ def _reset(server: ReplayServer, initial: dict[str, bool]) -> None:
     server.writes.clear()
 
 
-async def run_mutants(mutants: list[Mutant], *, timeout: float, home: Path) -> list[Verdict]:
-    """Every action on every mutant (all of one platform), concurrently; a verdict per mutant.
+async def run_mutants(
+    mutants: list[Mutant], *, timeout: float, home: Path, jobs: int | None = None
+) -> list[Verdict]:
+    """Every action on every mutant (all of one platform), `jobs` at a time (all at once when
+    None); a verdict per mutant.
     The platform's unmutated page runs alongside: when even it fails, the batch is run again
     once, and if it fails again its verdicts are marked unjudged. The caller provides the keyring (an in-memory one), in which
     sessions for the mutants' accounts are saved."""
@@ -175,7 +178,9 @@ async def run_mutants(mutants: list[Mutant], *, timeout: float, home: Path) -> l
         raise ValueError("run_mutants takes the mutants of one platform")
     baseline = Mutant(platform=platform, seed=0, kind=flows.load(platform).control.kind, ops=())
     for _ in range(2):
-        control, *verdicts = await _run_batch([baseline, *mutants], timeout=timeout, home=home)
+        control, *verdicts = await _run_batch(
+            [baseline, *mutants], timeout=timeout, home=home, jobs=jobs
+        )
         if not control.violations:
             return verdicts
     for verdict in verdicts:
@@ -183,7 +188,9 @@ async def run_mutants(mutants: list[Mutant], *, timeout: float, home: Path) -> l
     return verdicts
 
 
-async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> list[Verdict]:
+async def _run_batch(
+    mutants: list[Mutant], *, timeout: float, home: Path, jobs: int | None
+) -> list[Verdict]:
     vault = Vault(home)
     servers = [ReplayServer(m.platform, mutation=m.replay()).start() for m in mutants]
     try:
@@ -194,8 +201,9 @@ async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> li
             vault.save(mutant.platform, mutant.account, server.make_session(flow.cookie_domain))
             targets.append(Target(flow=flow, account=mutant.account, origin=server.url))
         verdicts = [Verdict(m) for m in mutants]
-        # All at once, each on a server of its own: a target's time is judged to the batch's end.
-        options = Options(home=home, timeout=timeout, jobs=len(targets))
+        # Each on a server of its own; a target's time runs from its own start (`checked_at`)
+        # to its evidence, or else to the batch's end.
+        options = Options(home=home, timeout=timeout, jobs=jobs or len(targets))
         for action in ACTIONS:
             for server, settings in zip(servers, initial, strict=True):
                 _reset(server, settings)
@@ -220,8 +228,9 @@ async def _run_batch(mutants: list[Mutant], *, timeout: float, home: Path) -> li
 
 async def _run_bounded(targets: list[Target], action: Action, options: Options) -> list[Result]:
     """One `api.run` over all targets, given up (and every target failed as past its deadline)
-    when the slowest could not have kept its deadline."""
-    limit = DEADLINE_FACTOR * options.timeout + 30  # + starting a browser under load
+    when the slowest could not have kept its deadline (in each wave of `options.jobs`)."""
+    waves = -(-len(targets) // (options.jobs or len(targets)))
+    limit = waves * DEADLINE_FACTOR * options.timeout + 30  # + starting a browser under load
     started = datetime.now(UTC)
     try:
         return await asyncio.wait_for(run_async(targets, action, options), limit)

@@ -4,8 +4,12 @@ user would."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
-from collections.abc import Callable, Iterator
+import os
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,27 +115,26 @@ def optout(capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.M
 
 
 class Chromium:
-    """One headless browser for the whole session, on an event loop of its own, for the unit
-    tier: each test gets a fresh context and a page made with `page.set_content(...)`."""
+    """One headless browser per test process, on an event loop of its own thread. The unit tier
+    gets a fresh page in `context` (made with `page.set_content(...)`); every optout run of a
+    test borrows the browser itself (`one_browser`)."""
 
     def __init__(self) -> None:
-        import asyncio
-        import threading
-
         self.loop = asyncio.new_event_loop()
         threading.Thread(target=self.loop.run_forever, daemon=True).start()
 
-    def run(self, coroutine: Any, timeout: float = 60) -> Any:
-        import asyncio
-
+    def run(self, coroutine: Any, timeout: float | None = 60) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     async def start(self) -> None:
         from playwright.async_api import async_playwright
 
+        self.playwright = await async_playwright().start()
+        await self._launch()
+
+    async def _launch(self) -> None:
         from agent.engine.browser import launch
 
-        self.playwright = await async_playwright().start()
         self.browser = await launch(self.playwright, headed=False)
         self.context = await self.browser.new_context()
         self.context.set_default_timeout(5000)
@@ -141,6 +144,12 @@ class Chromium:
             await route.fulfill(body=self.pages[route.request.url], content_type="text/html; charset=utf-8")
 
         await self.context.route("https://example.test/**", serve)
+
+    async def connected(self) -> Any:
+        """The browser, launched again if a test's run lost it."""
+        if not self.browser.is_connected():
+            await self._launch()
+        return self.browser
 
     async def stop(self) -> None:
         await self.browser.close()
@@ -154,6 +163,51 @@ def chromium() -> Iterator[Chromium]:
     yield browser
     browser.run(browser.stop())
     browser.loop.call_soon_threadsafe(browser.loop.stop)
+
+
+@pytest.fixture(autouse=True)
+def one_browser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """optout starts Playwright's driver and a Chromium for every run (about a second of two
+    CPUs); a test's runs borrow the process's one headless browser instead, on its event loop,
+    each still in contexts of its own. What only a start of its own can show keeps it: a visible
+    browser, OPTOUT_BROWSER, runs from threads, other processes, and tests marked
+    `own_browser`. Afterwards the browser must hold no context a run left open."""
+    if request.node.get_closest_marker("own_browser"):
+        yield
+        return
+    from agent.engine import browser as browser_module
+
+    chromium: Chromium = request.getfixturevalue("chromium")
+    own_run, own_beside = asyncio.run, browser_module.browser_beside
+
+    def run(coroutine: Any, **kwargs: Any) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return own_run(coroutine, **kwargs)
+        return chromium.run(coroutine, timeout=None)
+
+    @contextlib.asynccontextmanager
+    async def beside(prepare: Callable[[], Any], *, headed: bool) -> AsyncIterator[Any]:
+        own_loop = asyncio.get_running_loop() is not chromium.loop
+        if headed or os.environ.get("OPTOUT_BROWSER") or own_loop:
+            async with own_beside(prepare, headed=headed) as started:
+                yield started
+            return
+        prepared = await asyncio.to_thread(prepare)
+        yield await chromium.connected(), prepared
+
+    monkeypatch.setattr(asyncio, "run", run)
+    monkeypatch.setattr(browser_module, "browser_beside", beside)
+    yield
+    left = chromium.run(_close_contexts_left(chromium))
+    assert not left, f"a run left {left} browser context(s) open"
+
+
+async def _close_contexts_left(chromium: Chromium) -> int:
+    """How many contexts besides the unit tier's are open, closed (the next test starts clean)."""
+    left = [c for c in (await chromium.connected()).contexts if c is not chromium.context]
+    for context in left:
+        await context.close()
+    return len(left)
 
 
 @pytest.fixture

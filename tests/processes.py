@@ -5,6 +5,7 @@ plain file: made-up sessions only)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,10 @@ def optout(
         env=env,
         timeout=timeout,
     )
+
+
+def ctrl_c_works() -> None:
+    """`preexec_fn` for a process a test presses Ctrl-C in: SIGINT as a terminal delivers it,
+    even when the suite itself was started in the background (where a shell ignores it, and the
+    child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -39,6 +39,7 @@ def test_playwright_chromium_before_installed_ones(
     assert browser.find_browser(str(bundled)) == str(bundled)
 
 
+@pytest.mark.own_browser
 def test_no_browser_says_how_to_get_one(
     optout, signed_in, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

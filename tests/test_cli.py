@@ -190,7 +190,7 @@ def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> Non
     import flows
 
     run = optout("demo", "--timeout", "120")  # a loaded machine is slow, not wrong
-    assert run.code == 0, run.err
+    assert run.code == 0, run.out + run.err
     assert run.out == readme_block("demo output")  # character for character
     tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
     assert [len(table) for table in tables] == [2 + len(flows.names()) + 1] * 4

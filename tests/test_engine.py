@@ -59,7 +59,7 @@ def example_flow(control: Control = SWITCH, **changes: Any) -> Flow:
 
 
 def visit_of(page: Any, flow: Flow | None = None) -> Visit:
-    return Visit(page, Target(flow=flow or example_flow()), Options(timeout=1))
+    return Visit(page, Target(flow=flow or example_flow()), Options(timeout=5))
 
 
 # Finding things ---------------------------------------------------------------------------------
@@ -261,6 +261,20 @@ def test_an_overlay_in_the_way_is_dismissed_never_accepted(on_page) -> None:
     assert on_page(OVERLAY, check) == ["not now", "go"]
 
 
+def test_two_overlays_at_once_are_dismissed_one_after_the_other(on_page) -> None:
+    banner = """<div role="region" aria-label="Cookies" style="position:fixed;bottom:0">
+      <button onclick="window.clicked.push('close');this.parentElement.remove()">Close</button>
+      </div>"""
+
+    async def check(page: Any) -> list[str]:
+        visit = visit_of(page)
+        await dismiss_overlays(visit)
+        await page.get_by_role("button", name="Go").click()
+        return sorted(await page.evaluate("window.clicked"))
+
+    assert on_page(OVERLAY + banner, check) == ["close", "go", "not now"]
+
+
 def test_a_dialog_that_holds_the_setting_is_not_dismissed(on_page) -> None:
     html = f"""<div role="dialog" aria-label="Settings"><button>Close</button>
                <button role="switch" aria-checked="true">{LABEL}</button></div>"""
@@ -331,4 +345,21 @@ def test_an_overlay_that_will_not_close_stops_the_walk_with_a_message(on_page) -
 
     with pytest.raises(SiteChanged, match="an overlay covers the page and would not close"):
         on_page(html, check)
+
+
+def test_a_page_that_answers_slowly_is_given_longer_to_settle() -> None:
+    """A starved page (a loaded machine, a busy page) renders late with nothing loading: the
+    moment it must stay still grows with how slowly it answers."""
+    from agent.engine.finder import SETTLED_SECONDS, quiet_needed
+
+    assert quiet_needed(0.01) == SETTLED_SECONDS
+    assert quiet_needed(0.6) == pytest.approx(3.0)
+
+
+def test_a_notice_is_known_with_either_apostrophe() -> None:
+    from agent.engine.overlays import names_pattern
+
+    pattern = names_pattern(("J'ai compris", "No,? thanks"))
+    assert all(pattern.match(n) for n in ("J\u2019ai compris", "j'ai compris", "No thanks"))
+    assert not pattern.match("J\u2019ai compris tout")
 

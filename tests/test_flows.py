@@ -70,11 +70,7 @@ def test_fixtures_say_they_are_reconstructions(name: str) -> None:
     folder = files("fixtures") / name
     for page in folder.iterdir():
         if page.name.endswith(".html"):
-            said = page.read_text()
-            # A fragment made up for one test says so instead (e.g. a fake member's details).
-            assert "Reconstruction, not a recording" in said or (
-                "Test fixture, not a reconstruction" in said
-            ), page.name
+            assert "Reconstruction, not a recording" in page.read_text(), page.name
 
 
 def test_any_label_matches_every_language_and_either_apostrophe() -> None:
@@ -87,6 +83,16 @@ def test_any_label_matches_every_language_and_either_apostrophe() -> None:
     assert re.search(any_label(labels, "start"), "Settings & Privacy On")
     assert re.search(any_label({"en": "Me"}, "word"), "Test Member Me")
     assert not re.search(any_label({"en": "Me"}, "word"), "Media")
+
+
+@pytest.mark.parametrize("match", ["whole", "start", "word"])
+def test_a_name_pattern_reads_as_its_label_in_messages(match: str) -> None:
+    """Messages name what was not found by its label, never by the pattern's syntax."""
+    from agent.models import role
+    from flows._common import label
+
+    found = role("button", label({"en": "Settings & Privacy", "de": "Einstellungen"}, match))
+    assert found.describe() == 'button "Settings & Privacy"'
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -13,6 +13,7 @@ import flows
 from agent.replay import ReplayServer
 from agent.store.vault import Vault
 from tests.conftest import Replay
+from tests.processes import ctrl_c_works
 
 pytestmark = pytest.mark.skipif(
     shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)"
@@ -72,6 +73,7 @@ def test_headed_apply_shows_the_browser_and_works(
     assert run.json[0]["changed"] is True and signed_in.settings["data-for-ai-improvement"] is False
 
 
+@pytest.mark.alone
 def test_ctrl_c_during_login_saves_nothing(screen: str, home) -> None:
     import os
     import signal
@@ -81,16 +83,17 @@ def test_ctrl_c_during_login_saves_nothing(screen: str, home) -> None:
     root = Path(__file__).resolve().parent.parent
     with ReplayServer("linkedin") as server:  # nobody signs in: the page waits
         login = subprocess.Popen(
-            [sys.executable, "-m", "agent", "login", "linkedin", "--base-url", server.url],
+            [sys.executable, "-m", "agent", "login", "linkedin", "--base-url", server.url, "-v"],
             cwd=root,
             env=dict(os.environ),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=ctrl_c_works,
         )
         assert login.stderr is not None
-        for line in login.stderr:  # wait until the browser shows the sign-in page
-            if "sign-in page" in line:
+        for line in login.stderr:  # wait until the browser shows the sign-in page (a log event)
+            if "A browser window shows" in line:
                 break
         login.send_signal(signal.SIGINT)
         out, err = login.communicate(timeout=60)

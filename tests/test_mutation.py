@@ -19,18 +19,16 @@ from mutation.operators import applicable, cover
 from mutation.runner import run_mutants
 
 # A batch whose unmutated control failed (a loaded machine) runs again: room for that. The
-# batches run one after another on one worker (scripts/test: --dist loadgroup): a batch is
-# half a dozen browsers' worth of pages already.
-pytestmark = [
-    pytest.mark.mutation,
-    pytest.mark.timeout(600),
-    pytest.mark.xdist_group("mutation"),
-]
+# sample runs after the rest of the suite, with nothing beside it (scripts/test), and a few
+# mutants at a time: what it judges includes how long each run took.
+pytestmark = [pytest.mark.mutation, pytest.mark.timeout(600)]
 
 SEED = 1
 # optout's --timeout for the sample: every deadline is a multiple of it. Long enough that an
 # unmutated page loads in time on a loaded 2-CPU machine, with half a dozen mutants beside it.
 TIMEOUT = 8.0
+# Mutants at once: what one person's run of a few platforms asks of the machine.
+JOBS = 4
 
 
 @pytest.fixture
@@ -55,7 +53,7 @@ def test_every_mutant_keeps_the_invariants(
     """The platform's sample as one batch per action (one browser, a replay server per mutant),
     with its unmutated page beside it as the machine's control."""
     mutants = cover(platform, SEED, TIMEOUT)
-    verdicts = asyncio.run(run_mutants(mutants, timeout=TIMEOUT, home=tmp_path))
+    verdicts = asyncio.run(run_mutants(mutants, timeout=TIMEOUT, home=tmp_path, jobs=JOBS))
     unjudged = [v for v in verdicts if not v.judged]
     assert not unjudged, "the unmutated page failed too: the machine is too slow for the sample"
     bad = [v for v in verdicts if v.violations]

@@ -257,8 +257,11 @@ def test_the_control_missing_and_the_terms_wall(chromium: Chromium) -> None:
 
 
 def test_what_a_mutant_allows_follows_where_each_operator_stops_a_walk() -> None:
-    def allowed(*names: str, label: str | None = "Ads") -> dict[str, set[str]]:
-        ops = tuple(Op(name=n, params={"label": label} if n == "decoy" else {}) for n in names)
+    def allowed(
+        *names: str, label: str | None = "Ads", when: str = "before"
+    ) -> dict[str, set[str]]:
+        params = {"decoy": {"label": label}, "terms_wall": {"when": when}}
+        ops = tuple(Op(name=n, params=params.get(n, {})) for n in names)
         m = mutant("claude", *ops)
         return {action: set(m.allowed(action)) for action in ("status", "apply")}
 
@@ -268,6 +271,8 @@ def test_what_a_mutant_allows_follows_where_each_operator_stops_a_walk() -> None
     assert allowed("unlabel", "save_fails")["apply"] == {"exit5", "exit6"}
     # A wall comes before anything else can happen.
     assert allowed("terms_wall", "unlabel", "save_fails")["apply"] == {"exit4"}
+    # One that shows a while after the control may come after a read is done; never a change.
+    assert allowed("terms_wall", when="after") == {"status": {"exit4", "success"}, "apply": {"exit4"}}
     # Two unlabelled look-alikes: only a guess could pick one.
     assert allowed("unlabel", "decoy", label=None)["status"] == {"exit5"}
     assert allowed("unlabel", "decoy")["status"] == {"success", "exit5"}

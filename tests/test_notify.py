@@ -82,11 +82,11 @@ def test_switched_back_on_reaches_the_webhook_and_a_dead_url_fails_nothing(
     dead = dead_url()
     run = optout("check", "linkedin", "--base-url", url, "--notify", dead, "--notify", receiver.url)
     assert run.code == 3  # the check's own result, whatever the notifications did
-    assert "switched back on since" in run.out
+    assert "Switched back on since" in run.out
     assert run.logged(f"could not notify {dead.removesuffix('/hook')}; the check's result stands")
     told = receiver.received[-1]
     assert told["title"] == "optout: a setting needs you"
-    since = run.out.split("switched back on since ")[1].split(",")[0]
+    since = run.out.split("Switched back on since ")[1].split(",")[0]
     assert told["message"] == (
         f"LinkedIn (default): switched back on since {since}. Switch it off: "
         "optout check linkedin --fix"

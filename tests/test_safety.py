@@ -16,6 +16,7 @@ import flows
 from agent.cli.parser import parse
 from agent.replay import ReplayServer
 from tests.conftest import Replay
+from tests.processes import ctrl_c_works
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTING = "data-for-ai-improvement"
@@ -195,7 +196,7 @@ def _ctrl_c(argv: list[str], when: str, home: Path) -> subprocess.CompletedProce
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.interrupted", *argv],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=ctrl_c_works,
     )  # fmt: skip
     assert process.stderr is not None
     seen = []
@@ -208,6 +209,7 @@ def _ctrl_c(argv: list[str], when: str, home: Path) -> subprocess.CompletedProce
     return subprocess.CompletedProcess(argv, process.returncode, out, "".join(seen) + err)
 
 
+@pytest.mark.alone
 def test_ctrl_c_before_any_click_says_nothing_was_clicked(home: Path) -> None:
     done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "step 1", home)
     assert done.returncode == 130, done.stderr
@@ -215,8 +217,9 @@ def test_ctrl_c_before_any_click_says_nothing_was_clicked(home: Path) -> None:
     assert "bug" not in done.stderr
 
 
+@pytest.mark.alone
 def test_ctrl_c_after_the_click_says_it_may_have_changed(home: Path) -> None:
-    done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "about to change the setting", home)
+    done = _ctrl_c(["apply", "linkedin", "--fault", "slow"], "switching it off", home)
     assert done.returncode == 130, done.stderr
     assert "may have changed" in done.stderr and "optout status" in done.stderr
     assert "nothing was saved" not in done.stderr and "bug" not in done.stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from agent.watch.schedule import MARK
+from tests.processes import ctrl_c_works
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = "0 1 * * * /usr/local/bin/backup  # the person's own line\n"
@@ -171,12 +172,13 @@ def test_show_with_nothing_installed(optout, cron_only: Machine) -> None:
     assert "No schedule installed. Install one: optout schedule install --every 1d" in done.err
 
 
+@pytest.mark.alone
 def test_watch_stops_cleanly_between_checks(home: Path) -> None:
     env = dict(os.environ, OPTOUT_HOME=str(home))
     process = subprocess.Popen(
         [sys.executable, "-m", "tests.interrupted", "watch", "linkedin", "--every", "1h"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=ctrl_c_works,
     )  # fmt: skip
     assert process.stderr is not None
     seen = []

@@ -85,8 +85,7 @@ def one_target(args: argparse.Namespace) -> Target:
 
 def options(args: argparse.Namespace) -> Options:
     from agent.models import Options
-    from agent.models.run import EVIDENCE_KEPT
-    from agent.store.files import home
+    from agent.store.files import EVIDENCE_KEPT, home
 
     kept = os.environ.get(KEEP_EVIDENCE, str(EVIDENCE_KEPT))
     if not kept.isdigit():

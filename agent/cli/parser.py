@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import flows
+from agent.store.files import EVIDENCE_KEPT
 
 EXIT_CODES = """exit codes:
   0  done: state read, or the setting is off (now or already), or not offered
@@ -40,7 +41,6 @@ CHECK_EPILOG = """exit codes:
   3  a setting is ON, or was switched back on ("switched back on since ..." says when)
   4  a person must act (sign in again, a security check); 5 the site changed; 6 --fix did not hold
 With several platforms or accounts, the highest of theirs."""
-EVIDENCE_KEPT = 10  # screenshots kept per platform and account (OPTOUT_KEEP_EVIDENCE)
 
 
 class Parser(argparse.ArgumentParser):

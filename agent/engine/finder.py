@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from agent.models import Locate
 
 SETTLED_SECONDS = 1.5  # nothing loading and nothing changing this long: the page is done
+# A page that answers slowly (a loaded machine, a busy page) renders slowly too: it must stay
+# still for this many times its slowest answer's delay, when that is longer than the above.
+SLOW_ANSWER_FACTOR = 5
 POLL_SECONDS = 0.25
 # A request open this long is a background connection (long polling, a stream), not loading.
 BACKGROUND_SECONDS = 5.0
@@ -28,6 +31,11 @@ STATELESS = ":not([aria-checked]):not([aria-pressed]):not(input[type=checkbox]):
 # The page's shape: a change in it means the page is still rendering.
 SHAPE_JS = """() => [document.readyState, document.getElementsByTagName('*').length,
   document.body ? document.body.innerText.length : 0].join(' ')"""
+
+
+def quiet_needed(slowest_answer: float) -> float:
+    """How long a page must stay still to be done, given its slowest answer so far."""
+    return max(SETTLED_SECONDS, SLOW_ANSWER_FACTOR * slowest_answer)
 
 
 class Finder:
@@ -117,23 +125,26 @@ class Finder:
         """True as soon as `found(seconds)` (which waits at most that long) says so; False
         once the page has settled without it, or after `limit` seconds."""
         deadline = time.monotonic() + limit
-        shape, still_since = None, time.monotonic()
+        shape, still_since, slowest = None, time.monotonic(), 0.0
         while (remaining := deadline - time.monotonic()) > 0:
             if await found(min(POLL_SECONDS, remaining)):
                 return True
+            asked = time.monotonic()
             now_shape = await self._shape()
             now = time.monotonic()
             if now_shape != shape:
                 shape, still_since = now_shape, now
-            if shape is not None and self._settled(since=still_since, now=now):
+            slowest = max(slowest, now - asked)
+            moment = quiet_needed(slowest)
+            if shape is not None and self._settled(since=still_since, now=now, moment=moment):
                 return False
         return False
 
-    def _settled(self, *, since: float, now: float) -> bool:
-        """Nothing has loaded, and the page's shape has not changed, for a moment."""
+    def _settled(self, *, since: float, now: float, moment: float) -> bool:
+        """Nothing has loaded, and the page's shape has not changed, for a `moment`."""
         if any(now - started < BACKGROUND_SECONDS for started in self._loading.values()):
             return False
-        return now - max(since, self._last_loaded) >= SETTLED_SECONDS
+        return now - max(since, self._last_loaded) >= moment
 
     async def _shape(self) -> str | None:
         """The page's shape once it has loaded; None while it loads or does not answer."""

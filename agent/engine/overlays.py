@@ -26,7 +26,10 @@ NOTICE_MS = 1000
 
 
 def names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("^(" + "|".join(patterns) + ")$", re.I)
+    """Button names (patterns: ",?" may stand for a comma), whole, in any case, with either apostrophe
+    (a typographic one as often as a straight one)."""
+    either = (pattern.replace("'", "['\u2019]") for pattern in patterns)
+    return re.compile("^(" + "|".join(either) + ")$", re.I)
 
 
 async def dismiss_overlays(visit: Visit) -> None:
@@ -63,11 +66,17 @@ async def dismiss_overlays(visit: Visit) -> None:
             visit.stop(e)
         except PlaywrightError as e:
             visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
+            with contextlib.suppress(PlaywrightError):
+                # It may be going away meanwhile (closed by itself, or by the walk's own click
+                # on it): judged once it has had a moment to go.
+                await overlay.first.wait_for(state="hidden", timeout=NOTICE_MS)
+                return
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
-    # The first of them: two at once (a dialog over a banner) are closed one per call, and
-    # Playwright's wait for the overlay to be gone after a call is strict.
-    await page.add_locator_handler(overlays.first, close)
+    # Two at once (a dialog over a banner) are closed one per call, the first each time: no
+    # wait for "it" to be gone after a call (the next one would be taken for it); before the
+    # next try of the action, Playwright looks again.
+    await page.add_locator_handler(overlays.first, close, no_wait_after=True)
 
 
 async def close_if_notice(visit: Visit, dialog: Locator) -> bool:

@@ -73,7 +73,9 @@ def readable(pattern: str | None) -> str:
     if pattern is None:
         return ""
     pattern = pattern.replace("(&|and)", "&")
-    first = re.search(r"\(([^()|]*)", pattern)  # the first alternative of the first group
+    # The first alternative of the first group of labels: not a lookaround "(?", nor the group
+    # of what may surround a label, which begins with a character class "([".
+    first = re.search(r"\((?![?\[])([^()|]*)", pattern)
     text = first.group(1) if first else pattern.strip("^$")
     text = text.replace(r"\s+", " ").replace("['\u2019]", "'")
     return re.sub(r"\\(.)", r"\1", text)

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from agent.errors import BadInput, login_command
 from agent.models.flow import Flow
 from agent.models.result import Result
+from agent.store.files import EVIDENCE_KEPT
 
 if TYPE_CHECKING:
     from agent.store.history import HistoryStore
@@ -89,7 +90,6 @@ class Event:
     result: Result | None = None
 
 
-EVIDENCE_KEPT = 10  # a status writes a screenshot each time: a sitting's worth, not a year's
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ from pathlib import Path
 
 from agent.errors import BadInput
 
+# Runs of each platform and account whose evidence is kept (OPTOUT_KEEP_EVIDENCE): a status writes
+# a screenshot each time, so a sitting's worth, not a year's.
+EVIDENCE_KEPT = 10
+
 
 def home() -> Path:
     """OPTOUT_HOME, else the platform's user data folder; always absolute."""
