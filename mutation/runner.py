@@ -166,7 +166,12 @@ def _reset(server: ReplayServer, initial: dict[str, bool]) -> None:
 
 
 async def run_mutants(
-    mutants: list[Mutant], *, timeout: float, home: Path, jobs: int | None = None
+    mutants: list[Mutant],
+    *,
+    timeout: float,
+    home: Path,
+    jobs: int | None = None,
+    actions: tuple[Action, ...] = ACTIONS,
 ) -> list[Verdict]:
     """Every action on every mutant (all of one platform), `jobs` at a time (all at once when
     None); a verdict per mutant.
@@ -179,7 +184,7 @@ async def run_mutants(
     baseline = Mutant(platform=platform, seed=0, kind=flows.load(platform).control.kind, ops=())
     for _ in range(2):
         control, *verdicts = await _run_batch(
-            [baseline, *mutants], timeout=timeout, home=home, jobs=jobs
+            [baseline, *mutants], timeout=timeout, home=home, jobs=jobs, actions=actions
         )
         if not control.violations:
             return verdicts
@@ -189,7 +194,12 @@ async def run_mutants(
 
 
 async def _run_batch(
-    mutants: list[Mutant], *, timeout: float, home: Path, jobs: int | None
+    mutants: list[Mutant],
+    *,
+    timeout: float,
+    home: Path,
+    jobs: int | None,
+    actions: tuple[Action, ...],
 ) -> list[Verdict]:
     vault = Vault(home)
     servers = [ReplayServer(m.platform, mutation=m.replay()).start() for m in mutants]
@@ -204,7 +214,7 @@ async def _run_batch(
         # Each on a server of its own; a target's time runs from its own start (`checked_at`)
         # to its evidence, or else to the batch's end.
         options = Options(home=home, timeout=timeout, jobs=jobs or len(targets))
-        for action in ACTIONS:
+        for action in actions:
             for server, settings in zip(servers, initial, strict=True):
                 _reset(server, settings)
             results = await _run_bounded(targets, action, options)
