@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+import flows
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +28,7 @@ def test_platforms_human_and_json(optout) -> None:
     assert 'linkedin: LinkedIn, "Data for Generative AI Improvement"' in run.out
     assert "forward-looking" in run.out and "Private messages" in run.out
     platforms = {p["platform"]: p for p in optout("platforms", "--json").json}
-    assert sorted(platforms) == ["chatgpt", "claude", "gemini", "linkedin"]
+    assert sorted(platforms) == sorted(flows.names())
     linkedin = platforms["linkedin"]
     assert linkedin["platform"] == "linkedin"
     assert linkedin["id"] == "data-for-ai-improvement"
@@ -51,7 +53,7 @@ def test_plan_numbers_every_step_without_a_browser(optout) -> None:
 BAD_INPUT = [
     (
         ["status", "facebook"],
-        "Unknown platform 'facebook'. Known: chatgpt, claude, gemini, linkedin",
+        f"Unknown platform 'facebook'. Known: {', '.join(flows.names())} (see: optout platforms)",
     ),
     (["plan", "facebook"], "Unknown platform 'facebook'"),
     (
