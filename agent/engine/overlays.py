@@ -67,10 +67,8 @@ async def dismiss_overlays(visit: Visit) -> None:
         except PlaywrightError as e:
             visit.log.debug("the overlay's button did not respond", error=str(e).splitlines()[0])
             with contextlib.suppress(PlaywrightError):
-                # It may be going away meanwhile (closed by itself, or by the walk's own click
-                # on it): judged once it has had a moment to go.
-                await overlay.first.wait_for(state="hidden", timeout=NOTICE_MS)
-                return
+                if not await overlay.first.is_visible():
+                    return  # it went away meanwhile: closed by itself, or by the walk
             visit.stop(visit.site_changed("an overlay covers the page and would not close."))
 
     # Two at once (a dialog over a banner) are closed one per call, the first each time: no
@@ -95,7 +93,14 @@ async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
     if not await acknowledge.count():
         return False
     # A notice may close by itself (or by the overlay handler) at any moment: do not wait.
-    await visit.click(acknowledge, "the button that closes the notice", timeout_ms=NOTICE_MS)
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        await visit.click(acknowledge, "the button that closes the notice", timeout_ms=NOTICE_MS)
+    except PlaywrightTimeout:
+        if await dialog.filter(visible=True).count():
+            raise
+        return True  # it closed meanwhile, which is all this was for
     visit.log.info("closed a notice that followed the change")
     return True
 

@@ -73,9 +73,23 @@ class Buttons(ControlDriver):
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         """Take the steps in order; once the page has saved, or shows the setting OFF, the
         rest (a confirmation this page does not ask for) is skipped."""
+        from agent.errors import SiteChanged
+
         visit.about_to_change()  # any of these clicks may be the one that saves
         for number, planned in enumerate(steps):
-            if number and (visit.saved or await visit.find.present(self.off_when)):
+            if number and await self._made(visit):
                 visit.log.info(f"step {planned.number}: not needed, the change is made")
                 return
-            await navigate.take(visit, planned)
+            try:
+                await navigate.take(visit, planned)
+            except SiteChanged:
+                # The click before saved at once, and its answer (or a notice, closed meanwhile)
+                # came while this step looked for what it needs: judged now, the page settled.
+                if not (number and await self._made(visit)):
+                    raise
+                visit.log.info(f"step {planned.number}: not needed, the change is made")
+                return
+
+    async def _made(self, visit: Visit) -> bool:
+        """The page has saved, or shows the setting OFF (a fresh load still has the last word)."""
+        return visit.saved or await visit.find.present(self.off_when) is not None
