@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from agent.engine import navigate
 from agent.engine.controls.base import ControlDriver
+from agent.errors import SiteChanged
 from agent.models import Locate, PlanItem, Step, describe_ways
 
 if TYPE_CHECKING:
@@ -73,8 +74,6 @@ class Buttons(ControlDriver):
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         """Take the steps in order; once the page has saved, or shows the setting OFF, the
         rest (a confirmation this page does not ask for) is skipped."""
-        from agent.errors import SiteChanged
-
         visit.about_to_change()  # any of these clicks may be the one that saves
         for number, planned in enumerate(steps):
             if number and await self._made(visit):
