@@ -8,6 +8,7 @@ from pydantic import Field, field_validator
 
 from agent.engine import navigate
 from agent.engine.controls.base import ControlDriver
+from agent.errors import SiteChanged
 from agent.models import Locate, PlanItem, Step, describe_ways
 
 if TYPE_CHECKING:
