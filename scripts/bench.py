@@ -61,10 +61,22 @@ def timed(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
 MEMORY_BOUND = 1024**3  # bytes: the browser's processes together, at their peak
 
 
-def crowd(argv: list[str], env: dict[str, str]) -> tuple[float, list[dict], int, int, int]:
+def kind_of(process) -> str:
+    """optout, Playwright's driver, or Chromium's process type (renderer, gpu-process, ...)."""
+    cmdline = process.cmdline()
+    types = [arg.split("=", 1)[1] for arg in cmdline if arg.startswith("--type=")]
+    if types:
+        return types[0]
+    return "browser" if "chrom" in process.name() else process.name()
+
+
+def crowd(
+    argv: list[str], env: dict[str, str]
+) -> tuple[float, list[dict], int, int, int, dict[str, float]]:
     """Run `argv` (with --json) to its end, sampling the memory of the browser's processes (all
-    of optout's child processes): seconds, the results, the peak PSS and RSS sums, in bytes, and
-    the most browser processes at once."""
+    of optout's child processes): seconds, the results, the peak PSS and RSS sums, in bytes, the
+    most browser processes at once, and the CPU seconds each kind of process used (as last
+    sampled: a process's last quarter second is missed)."""
     import json
 
     import psutil
@@ -75,15 +87,20 @@ def crowd(argv: list[str], env: dict[str, str]) -> tuple[float, list[dict], int,
     )
     top = psutil.Process(process.pid)
     peak_pss = peak_rss = most = 0
+    cpu: dict[int, tuple[str, float]] = {}
     while process.poll() is None:
         pss = rss = 0
         try:
             children = top.children(recursive=True)
+            times = top.cpu_times()
         except psutil.NoSuchProcess:
             break
+        cpu[top.pid] = ("optout", times.user + times.system)
         for child in children:
             try:
                 memory = child.memory_full_info()
+                times = child.cpu_times()
+                cpu[child.pid] = (cpu.get(child.pid) or (kind_of(child), 0.0))[0], times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue  # ended between the listing and the reading
             pss += getattr(memory, "pss", memory.rss)
@@ -97,7 +114,10 @@ def crowd(argv: list[str], env: dict[str, str]) -> tuple[float, list[dict], int,
         results = json.loads(stdout)
     except json.JSONDecodeError:
         sys.exit(f"{argv} failed ({process.returncode}): {stderr[-500:]}")
-    return seconds, results, peak_pss, peak_rss, most
+    by_kind: dict[str, float] = {}
+    for kind, seconds_used in cpu.values():
+        by_kind[kind] = by_kind.get(kind, 0.0) + seconds_used
+    return seconds, results, peak_pss, peak_rss, most, by_kind
 
 
 def many_accounts(accounts: int, jobs: int | None, env: dict[str, str], tmp: Path) -> None:
@@ -125,7 +145,7 @@ def many_accounts(accounts: int, jobs: int | None, env: dict[str, str], tmp: Pat
         argv = [optout, "status", "--all", "--json", "--base-url", f"linkedin=http://127.0.0.1:{port}"]
         argv += ["--jobs", str(jobs)] if jobs else []
         load = os.getloadavg()[0]
-        seconds, results, pss, rss, most = crowd(argv, env)
+        seconds, results, pss, rss, most, cpu = crowd(argv, env)
     finally:
         server.terminate()
         server.wait()
@@ -137,6 +157,8 @@ def many_accounts(accounts: int, jobs: int | None, env: dict[str, str], tmp: Pat
         f"{pss / gib:.2f} GiB (PSS; summed RSS {rss / gib:.2f} GiB) in at most {most} "
         f"processes; {os.cpu_count()} CPUs, load average {load:.1f} at the start"
     )
+    kinds = sorted(cpu.items(), key=lambda kind: -kind[1])
+    print("  CPU seconds: " + ", ".join(f"{kind} {used:.1f}" for kind, used in kinds))
     for r in results:
         if r["error"]:
             print(f"  {r['account']}: {r['error']['kind']}: {r['error']['message'][:160]}")
