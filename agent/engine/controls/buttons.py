@@ -74,7 +74,6 @@ class Buttons(ControlDriver):
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         """Take the steps in order; once the page has saved, or shows the setting OFF, the
         rest (a confirmation this page does not ask for) is skipped."""
-        from agent.errors import SiteChanged
 
         visit.about_to_change()  # any of these clicks may be the one that saves
         for number, planned in enumerate(steps):
