@@ -31,11 +31,15 @@ STATE_WORDS = {
 }
 
 
+# Badges a name may add to its label when a site points at something ("New", "3 new", "Beta").
+BADGE_WORDS = {"en": ("New", "Beta"), "de": ("Neu",), "fr": ("Nouveau", "Nouveauté", "Bêta")}
+
+
 def label(labels: Mapping[str, str], match: Literal["whole", "start", "word"] = "whole") -> str:
     """A name pattern for a label in every language given (see `any_label`), which may carry
-    the state words of every language the flows know."""
-    states = tuple(word for words in STATE_WORDS.values() for word in words)
-    return any_label(labels, match, states)
+    the state words and badges of every language the flows know."""
+    words = (*STATE_WORDS.values(), *BADGE_WORDS.values())
+    return any_label(labels, match, tuple(word for per_language in words for word in per_language))
 
 # Buttons that confirm turning a setting off, when a page asks after the click ("Are you sure?").
 CONFIRM_LABELS = {

@@ -21,6 +21,8 @@
   var realGetById = Document.prototype.getElementById;
   var byId = function (id) { return realGetById.call(document, id); };
   var NAMES = C.names.map(function (source) { return new RegExp(source, 'i'); });
+  // The titles a control with no name of its own is found beside (a settings row's title).
+  var BESIDE = C.beside.map(function (source) { return new RegExp(source, 'i'); });
   var Z = 2147483000;  // above anything the page stacks
   var controls = [];   // {orig, visible, ...} for each control found, in order
   var seen = new WeakSet();
@@ -367,9 +369,29 @@
       ctl.visible.setAttribute('aria-label', before ? spanned.textContent + ' ' + base : base + ' ' + spanned.textContent);
     }
   }
+  /* The title beside a control in its row: the nearest ancestor's element whose whole text is
+     a title, before an ancestor holds another control. The operators reach it as a label. */
+  function titleBeside(el) {
+    if (!BESIDE.length) { return null; }
+    for (var a = el.parentElement; a; a = a.parentElement) {
+      var title = Array.prototype.find.call(a.querySelectorAll('*'), function (t) {
+        var text = norm(textOf(t));
+        return !t.contains(el) && BESIDE.some(function (r) { return r.test(text); });
+      });
+      if (title) { return title; }
+      if (a.querySelectorAll('input[type="checkbox"], [aria-checked], [aria-pressed]').length > 1) { return null; }
+    }
+    return null;
+  }
+  function besideLabel(el) {
+    var title = titleBeside(el);
+    if (!title) { return null; }
+    if (!title.id) { title.id = uid('title'); }
+    return title.id;
+  }
   function process(orig) {
     seen.add(orig);
-    var ctl = { orig: orig, visible: orig, name: accName(orig), labelledby: orig.getAttribute('aria-labelledby') || nativeLabels(orig),
+    var ctl = { orig: orig, visible: orig, name: accName(orig), labelledby: orig.getAttribute('aria-labelledby') || nativeLabels(orig) || besideLabel(orig),
       label: orig.getAttribute('aria-label'), stateWords: [] };
     controls.push(ctl);
     onHydrated();
@@ -493,7 +515,7 @@
       if (el.closest('[role="dialog"], [role="alertdialog"], [role="menu"]')) { return false; }
     }
     var name = accName(el);
-    return NAMES.some(function (r) { return r.test(name); });
+    return NAMES.some(function (r) { return r.test(name); }) || titleBeside(el) !== null;
   }
   function scan() {
     var found = document.querySelectorAll('input[type="checkbox"], [aria-checked], [aria-pressed], button, [role="button"]');

@@ -409,6 +409,11 @@ class Mutant(BaseModel):
             "seed": self.seed,
             "kind": self.kind,
             "names": [way.name for way in _control_ways(flow.control) if way.name],
+            "beside": [
+                way.beside.text
+                for way in _control_ways(flow.control)
+                if way.beside and way.beside.text
+            ],
             "api": site.settings_api,
             "setting": flow.setting.id,
             "decoy": DECOY,

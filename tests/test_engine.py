@@ -26,6 +26,7 @@ from agent.models import (
     Walls,
     link_to,
     role,
+    text,
 )
 
 LABEL = "Train on my data"
@@ -94,6 +95,43 @@ def test_within_keeps_a_match_inside_its_container(on_page) -> None:
         return await visit_of(page).find.locator(way).count()
 
     assert on_page(html, check) == 1
+
+
+BESIDE = role("switch", beside=text(f"^{LABEL}$"))
+ROWS = """<div class="card">
+  <div class="row"><div><div>Index my name</div><p>Search engines</p></div>
+    <button role="switch" aria-checked="true" id="other"></button></div>
+  <div class="row"><div><div>{label}</div><p>What you write</p></div>
+    <button role="switch" aria-checked="{checked}" id="ours"></button></div>
+</div>"""
+
+
+def test_a_switch_without_a_name_is_found_by_the_title_in_its_row(on_page) -> None:
+    async def check(page: Any) -> list[str | None]:
+        found = visit_of(page).find.locator(BESIDE)
+        return [await one.get_attribute("id") for one in await found.all()]
+
+    assert on_page(ROWS.format(label=LABEL, checked="true"), check) == ["ours"]
+
+
+def test_a_row_of_two_switches_beside_the_title_is_never_a_guess(on_page) -> None:
+    beside = Switch(find=(BESIDE,))
+    html = f"""<div class="row"><div>{LABEL}</div>
+               <button role="switch" aria-checked="true"></button><button role="switch" aria-checked="true"></button>
+               </div>"""
+
+    async def check(page: Any) -> str:
+        return await beside.read(visit_of(page, example_flow(beside)))
+
+    with pytest.raises(SiteChanged, match=r"2 controls could be"):
+        on_page(html, check)
+
+
+def test_without_its_title_the_row_has_no_switch(on_page) -> None:
+    async def check(page: Any) -> int:
+        return await visit_of(page).find.locator(BESIDE).count()
+
+    assert on_page(ROWS.format(label="Improve the product", checked="true"), check) == 0
 
 
 # Reading a control ------------------------------------------------------------------------------

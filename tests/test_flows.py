@@ -85,6 +85,17 @@ def test_any_label_matches_every_language_and_either_apostrophe() -> None:
     assert not re.search(any_label({"en": "Me"}, "word"), "Media")
 
 
+def test_a_label_may_carry_a_state_or_a_badge_never_another_word() -> None:
+    from flows._common import label
+
+    whole = re.compile(label({"en": "Improve the Model", "de": "Modell verbessern"}), re.I)
+    for name in ("Improve the Model On", "New Improve the Model", "Improve the Model 3 new",
+                 "Modell verbessern Neu", "Improve the Model (2) \u203a"):  # fmt: skip
+        assert whole.search(name), name
+    for name in ("Improve the Model Newer", "Improve the Model for ads", "Do not Improve the Model"):
+        assert not whole.search(name), name
+
+
 @pytest.mark.parametrize("match", ["whole", "start", "word"])
 def test_a_name_pattern_reads_as_its_label_in_messages(match: str) -> None:
     """Messages name what was not found by its label, never by the pattern's syntax."""

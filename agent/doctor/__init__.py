@@ -54,8 +54,7 @@ def known_paths(flow: Flow) -> set[str]:
         way = ways.pop()
         if way.href:
             hrefs.add(way.href)
-        if way.within:
-            ways.append(way.within)
+        ways += [near for near in (way.within, way.beside) if near]
     return {*flow.routes, *(s.goto for s in steps if s.goto), *hrefs}
 
 

@@ -60,6 +60,15 @@ class Finder:
 
     def locator(self, way: Locate) -> Locator:
         scope: Page | Locator = self.locator(way.within) if way.within else self.page
+        if way.beside:
+            # The anchor's nearest ancestor that holds such an element too: its row. Ancestors
+            # come outermost first, so the last is the nearest.
+            holders = self.locator(way.beside).locator("xpath=ancestor::*")
+            scope = holders.filter(has=self._query(self.page, way)).last
+        return self._query(scope, way)
+
+    def _query(self, scope: Page | Locator, way: Locate) -> Locator:
+        """The visible elements `way` finds in `scope` (its own `within` and `beside` aside)."""
         if way.role:
             name = re.compile(way.name, re.I) if way.name else None
             found = scope.get_by_role(way.role, name=name)

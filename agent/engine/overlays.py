@@ -92,17 +92,22 @@ async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
         return False
     if not await acknowledge.count():
         return False
-    # A notice may close by itself (or by the overlay handler) at any moment: do not wait.
+    # A notice may close by itself (or by the overlay handler) at any moment: a click on it
+    # would then wait its whole timeout. So a short try first, and the full timeout only for a
+    # notice still there (a loaded machine may take longer to click it).
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    try:
-        await visit.click(acknowledge, "the button that closes the notice", timeout_ms=NOTICE_MS)
-    except PlaywrightTimeout:
-        if await dialog.filter(visible=True).count():
-            raise
-        return True  # it closed meanwhile, which is all this was for
-    visit.log.info("closed a notice that followed the change")
-    return True
+    async def closed(timeout_ms: float) -> bool:
+        try:
+            await visit.click(acknowledge, "the button that closes the notice", timeout_ms=timeout_ms)
+        except PlaywrightTimeout:
+            return not await dialog.filter(visible=True).count()  # gone: all this was for
+        visit.log.info("closed a notice that followed the change")
+        return True
+
+    if await closed(NOTICE_MS) or await closed(visit.find.timeout_ms):
+        return True
+    raise PlaywrightTimeout(f"the notice was still there after {visit.find.timeout_ms:.0f} ms")
 
 
 async def close_notice(visit: Visit) -> None:

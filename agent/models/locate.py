@@ -40,6 +40,9 @@ class Locate(Frozen):
     href: str | None = None  # a link, by the path it leads to: works in any UI language
     css: str | None = None
     within: Locate | None = None  # only inside this element (e.g. a dialog)
+    # Only in the smallest part of the page that holds both this and the element (a settings
+    # row): for a control with no accessible name of its own, found by the title beside it.
+    beside: Locate | None = None
     # Only elements that have a state of their own (checked, pressed: True), or that have none
     # (False): a control is told from a row that only opens it by that.
     stateful: bool | None = None
@@ -65,6 +68,8 @@ class Locate(Frozen):
             what = f"css {self.css}"
         if self.stateful is not None:
             what += " with a state" if self.stateful else " without a state"
+        if self.beside:
+            what += f" beside {self.beside.describe()}"
         return f"{what} in {self.within.describe()}" if self.within else what
 
 
@@ -81,8 +86,14 @@ def readable(pattern: str | None) -> str:
     return re.sub(r"\\(.)", r"\1", text)
 
 
-def role(role_name: AriaRole, name: str | None = None, *, within: Locate | None = None) -> Locate:
-    return Locate(role=role_name, name=name, within=within)
+def role(
+    role_name: AriaRole,
+    name: str | None = None,
+    *,
+    within: Locate | None = None,
+    beside: Locate | None = None,
+) -> Locate:
+    return Locate(role=role_name, name=name, within=within, beside=beside)
 
 
 def text(pattern: str) -> Locate:
