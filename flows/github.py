@@ -24,7 +24,10 @@ LABELS = {
     "sudo": {"en": "Confirm access"},  # G: GitHub's sudo mode, a password asked again in place
 }
 FEATURES_PATH = "/settings/copilot/features"  # C
-COPILOT_PATH = "/settings/copilot"  # C: leads to the features page; "Your Copilot" links here (G)
+# C: leads to the features page; "Your Copilot" links here (G). Not a direct route: the page
+# does not stay at this address (it lands on the features page), and the engine opens a direct
+# route only when it does; the click path's last step follows the link to it instead.
+COPILOT_PATH = "/settings/copilot"
 SETTING = label(LABELS["setting"])
 USER_MENU = role("button", label(LABELS["user_menu"]))
 # "word": the docs show a Copilot icon before the words, which may lend the link its name (G).
@@ -71,7 +74,6 @@ FLOW = Flow(
         help_url="https://docs.github.com/en/copilot/how-tos/manage-your-account/manage-policies",
     ),
     direct=FEATURES_PATH,
-    also_direct=(COPILOT_PATH,),
     click_path=(
         Step(description="Open your GitHub dashboard", goto="/", ready=(USER_MENU,)),
         Step(
