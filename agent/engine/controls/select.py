@@ -69,6 +69,16 @@ READ_CHOICE_JS = """el => {
   const value = el instanceof HTMLInputElement ? el.value : shown(el);
   return {native: false, multiple: false, shown: norm(value), chosen: chosen};
 }"""
+# Whether the dropdown's own row is the title's: the nearest ancestor of the dropdown that holds
+# any title holds this one (else the dropdown belongs to another row, and the title's has none).
+TITLES = "h1, h2, h3, h4, h5, h6, [role=heading], label, legend"
+IN_ROW_OF_JS = f"""(el, title) => {{
+  for (let up = el.parentElement; up; up = up.parentElement) {{
+    const titles = Array.from(up.querySelectorAll('{TITLES}')).filter(t => !el.contains(t));
+    if (titles.length) return up.contains(title);
+  }}
+  return false;
+}}"""
 OPTIONS_JS = """el => Array.from(el.options).map(o => ({
   name: (o.label || o.text || '').replace(/\\s+/g, ' ').trim(), disabled: o.disabled }))"""
 POPUP_IDS_JS = """el => [el.getAttribute('aria-controls'), el.getAttribute('aria-owns')].join(' ')
@@ -153,6 +163,10 @@ class Select(ControlDriver):
             )
         found = titles.locator(HOLDS_A_DROPDOWN).locator(DROPDOWN_CSS).filter(visible=True)
         count = await found.count()
+        if count == 1:
+            title = await titles.element_handle(timeout=visit.find.timeout_ms)
+            if not await visit.bounded(found.evaluate(IN_ROW_OF_JS, title)):
+                count = 0  # the nearest dropdown is another row's
         if count != 1:
             what = "no dropdown" if count == 0 else f"{count} dropdowns"
             raise visit.site_changed(
