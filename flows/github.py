@@ -44,8 +44,8 @@ FLOW = Flow(
     session_cookies=("user_session",),  # C (+ __Host-user_session_same_site, logged_in)
     sign_in="/login",
     walls=Walls(
-        sign_in=(r"^/login", r"^/session$", r"^/signup"),  # C
-        challenge=(r"^/sessions/verified-device", r"^/sessions/two-factor"),  # C/G
+        sign_in=(r"^/login", r"^/session$", r"^/signup"),  # C: /login?return_to=…; the rest G
+        challenge=(r"^/sessions/verified-device", r"^/sessions/two-factor"),  # G
         markers=(
             Marker(kind="challenge", shows=(role("heading", label(LABELS["sudo"])),)),
             TERMS_WALL,
