@@ -4,8 +4,8 @@
    filled in by mutation/operators.py. It runs before the page's own scripts, so it can wrap
    fetch (slow hydration, a notice after the save) and patch getElementById (renamed ids); then a
    MutationObserver finds the setting's control each time the page renders one, by what it is
-   (a switch: an element with a checked state; buttons: a button) and by its accessible name
-   (the flow's own patterns), and applies the operators to it once (a WeakSet remembers it).
+   (a switch: an element with a checked state; buttons: a button; a select: a dropdown) and by
+   its accessible name (the flow's own patterns; a dropdown's may be its row's title), and applies the operators to it once (a WeakSet remembers it).
    Everything it adds carries data-mut, so it never mistakes its own elements for the page's.
 
    Every operator keeps the page's own logic in charge: a swapped control is a proxy whose click
@@ -53,6 +53,23 @@
     if (label && label.trim()) { return norm(label); }
     if (el.labels && el.labels.length) { return norm(Array.prototype.map.call(el.labels, textOf).join(' ')); }
     return el.tagName === 'INPUT' ? '' : norm(textOf(el));
+  }
+  var DROPDOWN = 'select, [role="combobox"], [aria-haspopup]:not([aria-haspopup="false"]):not([aria-haspopup="dialog"])';
+  /* The title of the row a dropdown sits in, when it matches the flow's names: looked for in
+     each ancestor in turn, up to one that holds another dropdown (then it is no title of its). */
+  function titleOf(el) {
+    var titles = 'h1, h2, h3, h4, h5, h6, [role="heading"], label, legend';
+    for (var up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      var others = Array.prototype.some.call(up.querySelectorAll(DROPDOWN), function (x) {
+        return x !== el && !el.contains(x) && !x.closest('[data-mut]');
+      });
+      if (others) { return null; }
+      var title = Array.prototype.find.call(up.querySelectorAll(titles), function (t) {
+        return !t.contains(el) && !t.closest('[data-mut]') && NAMES.some(function (r) { return r.test(norm(textOf(t))); });
+      });
+      if (title) { return title; }
+    }
+    return null;
   }
   function isNative(el) { return el instanceof HTMLInputElement && el.type === 'checkbox'; }
   function stateful(el) { return el.hasAttribute('aria-checked') || el.hasAttribute('aria-pressed') || isNative(el); }
@@ -358,6 +375,7 @@
     var labels = labelElements(ctl);
     var target = ctl.visible.tagName === 'LABEL' ? ctl.visible.querySelector('[data-mut="name"]') : labels[0];
     if (C.kind === 'buttons') { target = ctl.visible; }
+    if (!target && ctl.title) { target = ctl.title; }
     if (target) {
       var span = make();
       if (before) { target.prepend(span, ' '); } else { target.append(' ', span); }
@@ -392,7 +410,7 @@
   function process(orig) {
     seen.add(orig);
     var ctl = { orig: orig, visible: orig, name: accName(orig), labelledby: orig.getAttribute('aria-labelledby') || nativeLabels(orig) || besideLabel(orig),
-      label: orig.getAttribute('aria-label'), stateWords: [] };
+      label: orig.getAttribute('aria-label'), stateWords: [], title: C.kind === 'select' ? titleOf(orig) : null };
     controls.push(ctl);
     onHydrated();
     if (has('control_missing')) { hide(orig); return; }
@@ -406,6 +424,7 @@
       labelElements(ctl).forEach(retext);
       if (ctl.visible.tagName === 'LABEL') { retext(ctl.visible.querySelector('[data-mut="name"]')); }
       if (C.kind === 'buttons') { retext(ctl.visible); }
+      if (ctl.title && labelElements(ctl).indexOf(ctl.title) < 0) { retext(ctl.title); }
       if (ctl.visible.getAttribute('aria-label')) { ctl.visible.setAttribute('aria-label', transformText(ctl.visible.getAttribute('aria-label'))); }
     }
     if (has('state_text')) {
@@ -507,6 +526,12 @@
   /* ---------- finding the control each time the page renders one ---------- */
   function isControl(el) {
     if (seen.has(el) || el.closest('[data-mut]')) { return false; }
+    if (C.kind === 'select') {
+      if (!el.matches(DROPDOWN)) { return false; }
+      if (el.closest('[role="dialog"], [role="alertdialog"], [role="menu"], [role="listbox"]')) { return false; }
+      var title = titleOf(el);
+      return NAMES.some(function (r) { return r.test(accName(el)) || (title !== null && r.test(norm(textOf(title)))); });
+    }
     if (C.kind === 'switch') {
       if (!stateful(el)) { return false; }
     } else {
@@ -518,7 +543,7 @@
     return NAMES.some(function (r) { return r.test(name); }) || titleBeside(el) !== null;
   }
   function scan() {
-    var found = document.querySelectorAll('input[type="checkbox"], [aria-checked], [aria-pressed], button, [role="button"]');
+    var found = document.querySelectorAll('input[type="checkbox"], [aria-checked], [aria-pressed], button, [role="button"], ' + DROPDOWN);
     Array.prototype.filter.call(found, isControl).forEach(process);
     if (has('confirm_removed')) { answerDialogs(); }
   }

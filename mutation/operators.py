@@ -103,6 +103,9 @@ def _decoy_allows(_action: Action, mutant: Mutant) -> frozenset[Outcome]:
     # buttons, whose names say only "Turn off"), picking one would be a guess.
     if mutant.kind == "buttons":
         return frozenset({"success", "exit5"})
+    if mutant.kind == "select":
+        # A look-alike dropdown in the setting's own row: only a guess could pick one.
+        return frozenset({"success", "exit5"})
     decoy, unlabelled = mutant.op("decoy"), mutant.op("unlabel") is not None
     if decoy is not None and decoy.params["label"] is None and unlabelled:
         return frozenset({"exit5"})
@@ -127,8 +130,9 @@ def _when(rng: random.Random) -> dict[str, Any]:
     return {"when": _pick(rng, ("before", "after")), "after_ms": rng.randrange(0, 1500, 50)}
 
 
-SWITCH, BUTTONS = frozenset({"switch"}), frozenset({"buttons"})
+SWITCH, BUTTONS, SELECT = frozenset({"switch"}), frozenset({"buttons"}), frozenset({"select"})
 BOTH = SWITCH | BUTTONS
+ANY = BOTH | SELECT  # what changes the page around the control, whatever its kind
 ON_THE_LABEL = frozenset({"unlabel", "control_missing"})
 
 OPERATORS: dict[str, Operator] = {
@@ -136,7 +140,7 @@ OPERATORS: dict[str, Operator] = {
     for op in (
         Operator(
             "rename",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "tag": _pick(rng, ("x", "q", "css")) + str(rng.randrange(100)),
                 **_pick(
@@ -152,7 +156,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "wrap",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "tags": [_pick(rng, ("div", "span")) for _ in range(rng.randint(1, 3))]
             },
@@ -160,13 +164,13 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "reorder",
-            BOTH,
+            ANY,
             lambda rng, _t: {"how": _pick(rng, ("first", "last", "reverse"))},
             _always("success"),
         ),
         Operator(
             "label_text",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "how": _pick(rng, ("upper", "lower", "title", "spaces", "nbsp", "newline"))
             },
@@ -187,7 +191,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "name_decor",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "text": _pick(rng, ("\u203a", "→", "▸", "⌄", "(2)", "3 new", "New")),
                 "before": rng.random() < 0.25,
@@ -217,7 +221,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "decoy",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "label": _pick(
                     rng,
@@ -235,7 +239,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "dialog",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 **_when(rng),
                 "title": _pick(
@@ -265,7 +269,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "terms_wall",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 **_when(rng),
                 "title": _pick(
@@ -284,7 +288,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "banner",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 **_when(rng),
                 **_pick(
@@ -334,7 +338,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "notice_after",
-            BOTH,
+            ANY,
             lambda rng, _t: {
                 "title": _pick(rng, ("Setting updated", "You\u2019re all set")),
                 "body": "Your choice was saved.",
@@ -344,7 +348,7 @@ OPERATORS: dict[str, Operator] = {
         ),
         Operator(
             "slow_hydration",
-            BOTH,
+            ANY,
             # A slow backend: the server sits on the settings' read, late but within the bound
             # (the tool waits `timeout` for any one thing) and shorter than a background
             # connection (a request open longer is not loading: see agent/engine/finder.py).
@@ -360,8 +364,8 @@ OPERATORS: dict[str, Operator] = {
             _always("success"),
             excludes=frozenset({"control_missing"}),
         ),
-        Operator("save_fails", BOTH, lambda _rng, _t: {}, _on_apply("exit6"), blocking=True),
-        Operator("control_missing", BOTH, lambda _rng, _t: {}, _always("exit5"), blocking=True),
+        Operator("save_fails", ANY, lambda _rng, _t: {}, _on_apply("exit6"), blocking=True),
+        Operator("control_missing", ANY, lambda _rng, _t: {}, _always("exit5"), blocking=True),
     )
 }
 
@@ -438,10 +442,12 @@ SCRIPT = files("mutation").joinpath("mutate.js").read_text()
 
 
 def _control_ways(control: Any) -> tuple[Locate, ...]:
-    """The control's own locators (a switch's, or the buttons that tell the state): their names
-    are how the page script recognises the control."""
+    """The control's own locators (a switch's, the buttons that tell the state, a dropdown's own
+    or its row's title): their names are how the page script recognises the control."""
     if control.kind == "buttons":
         return tuple(control.on_when) + tuple(control.off_when)
+    if control.kind == "select":
+        return tuple(control.find) + tuple(control.row)
     return tuple(control.find)
 
 

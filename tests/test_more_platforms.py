@@ -115,3 +115,93 @@ def test_quora_in_hindi(optout, replay: Replay) -> None:
     assert run.code == 0, run.err
     assert (run.json[0]["language"], server.settings["allow-llm-training"]) == ("hi", False)
     assert server.settings["allow-search-indexing"] is True
+
+
+# GitHub Copilot: a dropdown, not a switch ------------------------------------------------------
+
+GITHUB_OTHERS = {  # the page's other dropdowns, as the fixture starts them
+    "product_improvements": True,
+    "public_code_suggestions": False,
+    "copilot_chat_in_ide": True,
+}
+
+
+def test_github_chooses_disabled_and_nothing_else(optout, replay: Replay) -> None:
+    server = replay("github")
+    run = optout("apply", "github", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    [result] = run.json
+    assert (result["state_before"], result["state"], result["changed"]) == ("on", "off", True)
+    assert result["found_by"] == (
+        'direct route /settings/copilot/features: heading "Allow GitHub to use my data for AI '
+        'model training"'
+    )
+    # The older "product improvements" option, in the same section with the same options, is
+    # left as it was: one write, to the training setting, choosing Disabled.
+    assert [(w.path, w.body["value"]) for w in server.writes] == [
+        ("/settings/copilot/api/user_policies/ai_model_training", False)
+    ]
+    assert server.settings == {"ai_model_training": False, **GITHUB_OTHERS}
+
+
+def test_github_status_reads_enabled_as_on_and_disabled_as_off(optout, replay: Replay) -> None:
+    server = replay("github")
+    run = optout("status", "github", "--base-url", server.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "on"
+    server.settings["ai_model_training"] = False
+    server.settings["product_improvements"] = False  # another row's Disabled says nothing
+    run = optout("status", "github", "--base-url", server.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "off"
+    server.settings |= {"ai_model_training": True}
+    run = optout("status", "github", "--base-url", server.url, "--json")
+    assert run.code == 0 and run.json[0]["state"] == "on"
+    assert server.writes == []
+
+
+def test_github_dry_run_writes_nothing(optout, replay: Replay) -> None:
+    server = replay("github")
+    run = optout("apply", "github", "--dry-run", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state"], run.json[0]["changed"]) == ("on", False)
+    assert server.writes == []
+    assert server.settings == {"ai_model_training": True, **GITHUB_OTHERS}
+
+
+def test_github_native_select_is_chosen_by_its_label(optout, replay: Replay) -> None:
+    server = replay("github", "native_select")
+    run = optout("apply", "github", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["changed"] is True
+    assert run.json[0]["found_by"].endswith(
+        'combobox "Allow GitHub to use my data for AI model training"'
+    )
+    assert [w.path for w in server.writes] == ["/settings/copilot/api/user_policies/ai_model_training"]
+    assert server.settings == {"ai_model_training": False, **GITHUB_OTHERS}
+
+
+def test_github_redesigned_page_is_a_site_change(optout, replay: Replay) -> None:
+    server = replay("github", "control_missing")
+    run = optout("apply", "github", "--base-url", server.url, "--timeout", "3", "--json")
+    assert run.code == 5, run.err
+    error = run.json[0]["error"]
+    assert error["kind"] == "site_changed"
+    assert 'no dropdown "Allow GitHub to use my data for AI model training"' in error["message"]
+    assert server.writes == []
+
+
+def test_github_renamed_route_is_reached_through_your_copilot(optout, replay: Replay) -> None:
+    """The features page moved: the profile picture's menu still leads to "Your Copilot"
+    (/settings/copilot), which lands on the page wherever it now is."""
+    server = replay("github", "route_renamed")
+    run = optout("apply", "github", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert run.json[0]["found_by"].startswith("click path:")
+    assert server.settings == {"ai_model_training": False, **GITHUB_OTHERS}
+
+
+def test_github_business_seat_is_not_offered(optout, replay: Replay) -> None:
+    server = replay("github", "setting_absent")
+    run = optout("apply", "github", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
+    assert server.writes == []

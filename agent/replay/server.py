@@ -111,7 +111,8 @@ class ReplayServer:
                 Cookie(
                     name=name,
                     value=value.format(token=token),
-                    domain="." + cookie_domain,
+                    # A __Host- cookie is the host's own (no Domain attribute): no leading dot.
+                    domain=("" if name.lower().startswith("__host-") else ".") + cookie_domain,
                     httpOnly=name in self.site.sign_in.http_only,
                     secure=True,
                 )
