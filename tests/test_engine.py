@@ -127,6 +127,20 @@ def test_a_row_of_two_switches_beside_the_title_is_never_a_guess(on_page) -> Non
         on_page(html, check)
 
 
+def test_a_title_whose_row_lost_its_switch_never_takes_the_next_rows(on_page) -> None:
+    """The nearest switch is then another row's, shown with that row's title: not ours."""
+    beside = Switch(find=(BESIDE,))
+    html = f"""<div class="card">
+      <div class="row"><div>Index my name</div><button role="switch" aria-checked="true"></button></div>
+      <div class="row"><div>{LABEL}</div><a href="/elsewhere">Manage</a></div></div>"""
+
+    async def check(page: Any) -> str:
+        return await beside.read(visit_of(page, example_flow(beside)))
+
+    with pytest.raises(SiteChanged, match=r'the row "Train on my data" holds no switch of its own'):
+        on_page(html, check)
+
+
 def test_without_its_title_the_row_has_no_switch(on_page) -> None:
     async def check(page: Any) -> int:
         return await visit_of(page).find.locator(BESIDE).count()

@@ -32,6 +32,15 @@ STATELESS = ":not([aria-checked]):not([aria-pressed]):not(input[type=checkbox]):
 SHAPE_JS = """() => [document.readyState, document.getElementsByTagName('*').length,
   document.body ? document.body.innerText.length : 0].join(' ')"""
 
+# The branch of the row (under the nearest ancestor that also holds the title) that holds the
+# element: it shows no words but the element's own when it is the element's own part of the row.
+OWN_ROW_JS = """(el, title) => {
+  let branch = el;
+  while (branch.parentElement && !branch.parentElement.contains(title)) branch = branch.parentElement;
+  if (!branch.parentElement) return false;
+  return !(branch.innerText || '').replace(el.innerText || '', '').trim();
+}"""
+
 
 def quiet_needed(slowest_answer: float) -> float:
     """How long a page must stay still to be done, given its slowest answer so far."""
@@ -83,6 +92,15 @@ class Finder:
         if way.stateful is not None:
             found = found.and_(self.page.locator(STATEFUL if way.stateful else STATELESS))
         return found.filter(visible=True)
+
+    async def in_own_row(self, way: Locate, found: Locator) -> bool:
+        """Whether `found`, found `beside` a title, is that title's own: the part of their row
+        that holds it shows no words of its own. (When the title's row lost its control, the
+        nearest is another row's, which shows that row's title.)"""
+        if way.beside is None:
+            return True
+        title = await self.locator(way.beside).first.element_handle(timeout=self.timeout_ms)
+        return bool(await asyncio.wait_for(found.evaluate(OWN_ROW_JS, title), self.timeout_ms / 1000))
 
     def any(self, ways: tuple[Locate, ...]) -> Locator:
         union = self.locator(ways[0])

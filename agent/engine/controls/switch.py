@@ -78,6 +78,11 @@ class Switch(ControlDriver):
                 "optout does not guess which one to click."
             )
         matched = await visit.find.which(self.find)
+        if matched and not await visit.find.in_own_row(matched[0], found):
+            raise visit.site_changed(
+                f'the row "{label}" holds no switch of its own (the nearest one is another '
+                "row's); optout does not guess."
+            )
         visit.found_with = matched[0] if matched else None
         return found
 
