@@ -16,7 +16,6 @@ LABELS = {
     "switch": {"en": "Improve the Model"},  # V (key settings-data.improve-model.title)
     "settings": {"en": "Settings"},  # C: the profile menu's item, and the dialog's name
     "data_controls": {"en": "Data Controls"},  # V/C
-    "sign_in": {"en": "Sign in", "en-2": "Sign up"},  # G: signed out, nothing redirects
 }
 DATA_CONTROLS = "/?_s=data"  # V/C
 # G: the profile picture's button is named by the picture's alt text; a button that opens a
@@ -42,7 +41,8 @@ FLOW = Flow(
         markers=(
             Marker(
                 kind="sign_in",
-                shows=tuple(role(kind, label(LABELS["sign_in"])) for kind in ("link", "button")),
+                # G: signed out, nothing redirects; the page offers to sign in instead.
+                shows=tuple(role(kind, r"^\s*Sign (in|up)\s*$") for kind in ("link", "button")),
             ),
             Marker(kind="challenge", shows=(text(r"^Verify you are human"),)),  # G: Cloudflare
             TERMS_WALL,

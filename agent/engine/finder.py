@@ -54,9 +54,9 @@ class Finder:
         self._loading: dict[Request, float] = {}
         self._last_loaded = time.monotonic()
         page.on("request", self._started)
-        # A request is done for this purpose once its answer arrives: a page may never read
-        # the body of one (an error it shows instead), and then it never "finishes".
-        page.on("response", lambda response: self._ended(response.request))
+        # A request is done once its whole answer is in, not when its headers are: on a loaded
+        # machine the body (what the page renders from) can come seconds later. One that never
+        # finishes counts as a background connection after BACKGROUND_SECONDS.
         page.on("requestfinished", self._ended)
         page.on("requestfailed", self._ended)
 

@@ -93,8 +93,9 @@ async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
     if not await acknowledge.count():
         return False
     # A notice may close by itself (or by the overlay handler) at any moment: a click on it
-    # would then wait its whole timeout. So a short try first, and the full timeout only for a
-    # notice still there (a loaded machine may take longer to click it).
+    # would then wait its whole timeout. So short tries: one, and a longer one for a notice
+    # still there (a loaded machine may take longer to click it); one that cannot be clicked
+    # (something covers it) holds the walk no longer than that.
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     async def closed(timeout_ms: float) -> bool:
@@ -105,9 +106,9 @@ async def close_if_notice(visit: Visit, dialog: Locator) -> bool:
         visit.log.info("closed a notice that followed the change")
         return True
 
-    if await closed(NOTICE_MS) or await closed(visit.find.timeout_ms):
+    if await closed(NOTICE_MS) or await closed(2 * NOTICE_MS):
         return True
-    raise PlaywrightTimeout(f"the notice was still there after {visit.find.timeout_ms:.0f} ms")
+    raise PlaywrightTimeout(f"the notice was still there after {3 * NOTICE_MS} ms")
 
 
 async def close_notice(visit: Visit) -> None:
