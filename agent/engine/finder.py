@@ -100,7 +100,7 @@ class Finder:
         if way.beside is None:
             return True
         title = await self.locator(way.beside).first.element_handle(timeout=self.timeout_ms)
-        return bool(await asyncio.wait_for(found.evaluate(OWN_ROW_JS, title), self.timeout_ms / 1000))
+        return bool(await found.evaluate(OWN_ROW_JS, title))
 
     def any(self, ways: tuple[Locate, ...]) -> Locator:
         union = self.locator(ways[0])

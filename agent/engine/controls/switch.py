@@ -78,7 +78,7 @@ class Switch(ControlDriver):
                 "optout does not guess which one to click."
             )
         matched = await visit.find.which(self.find)
-        if matched and not await visit.find.in_own_row(matched[0], found):
+        if matched and not await visit.bounded(visit.find.in_own_row(matched[0], found)):
             raise visit.site_changed(
                 f'the row "{label}" holds no switch of its own (the nearest one is another '
                 "row's); optout does not guess."
