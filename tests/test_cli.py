@@ -188,6 +188,23 @@ def readme_block(marker: str) -> str:
     return after.split("```", 2)[1].split("\n", 1)[1]
 
 
+@pytest.mark.parametrize(
+    ("argv0", "says"),
+    [
+        ("/home/me/.venv/bin/optout", "/home/me/.venv/bin/optout"),
+        ("-c", f"{sys.executable} -m agent"),  # python -c: no command a person can type
+        ("/src/optout/agent/__main__.py", f"{sys.executable} -m agent"),  # python -m agent
+    ],
+)
+def test_demo_says_how_to_run_optout_when_it_is_not_on_path(
+    argv0: str, says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.cli.demo import how_to_run_me
+
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert how_to_run_me() == says
+
+
 def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> None:
     import flows
 

@@ -76,6 +76,28 @@ def test_only_visible_elements_with_the_whole_name_count(on_page) -> None:
     assert on_page(html, check) == 1
 
 
+def test_what_is_there_is_found_when_no_short_wait_gets_a_look(
+    on_page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a starved page (a loaded machine), a wait of a quarter second can end before it has
+    looked once: what is on the page is still found, never judged absent."""
+    from playwright.async_api import Locator
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    async def never_looks(self: Locator, **_: Any) -> None:
+        raise PlaywrightTimeout("Timeout 250ms exceeded.")
+
+    monkeypatch.setattr(Locator, "wait_for", never_looks)
+
+    async def check(page: Any) -> tuple[bool, bool]:
+        find = visit_of(page).find
+        return await find.wait_any((role("button", "^Go$"),)), await find.wait_any(
+            (role("button", "^Stop$"),)
+        )
+
+    assert on_page("<button>Go</button>", check) == (True, False)
+
+
 def test_links_are_found_by_where_they_lead(on_page) -> None:
     html = """<a href="/a/b?x=1">one</a><a href="https://example.test/a/b#top">two</a>
               <a href="/a/bc">not this</a><a href="/a/b/c">nor this</a>"""
@@ -262,6 +284,69 @@ def test_buttons_tell_the_state_when_exactly_one_is_offered(
     else:
         with pytest.raises(SiteChanged, match=state):
             on_page(buttons, check)
+
+
+# After the click: what the page asks ----------------------------------------------------------
+
+GEMINI_WITH_DIALOG = Buttons(
+    on_when=(role("button", "^Turn off$"),),
+    off_when=(role("button", "^Turn on$"),),
+    switch_off=(
+        Step(description="Click Turn off", click=(role("button", "^Turn off$"),), ready=(role("dialog"),)),
+        Step(description="Confirm", click=(role("button", "^Turn off and delete$", within=role("dialog")),)),
+    ),
+)
+TURN_OFF_THEN_DIALOG = """<button onclick="ask()">Turn off</button><script>window.clicked = [];
+  function ask() {
+    document.body.insertAdjacentHTML('beforeend', '<div role="dialog" aria-label="Sure?">'
+      + '<button onclick="confirmed(this)">Turn off and delete</button><button>Cancel</button></div>');
+  }
+  function confirmed(button) { window.clicked.push(button.innerText); CONFIRMED(button); }
+</script>"""
+
+
+def switched_off(page: Any) -> Any:
+    """Read the setting (ON), switch it off as an apply does; what was clicked in the page."""
+
+    async def go() -> list[str]:
+        visit = visit_of(page, example_flow(GEMINI_WITH_DIALOG))
+        assert await GEMINI_WITH_DIALOG.read(visit) == "on"
+        try:
+            await visit.switch_off()
+        finally:
+            clicked: list[str] = await page.evaluate("window.clicked")
+        assert visit.saved
+        return clicked
+
+    return go()
+
+
+def test_a_confirmation_still_closing_while_its_save_is_on_the_way_is_no_question(on_page) -> None:
+    """The dialog just answered stays a moment (an animation, a slow answer) before the page
+    saves: it is judged on the settled page, where it is gone and the change saved."""
+    lingers = TURN_OFF_THEN_DIALOG.replace(
+        "CONFIRMED(button);",
+        "setTimeout(() => fetch(location.href, {method: 'POST'})"
+        ".then(() => button.parentElement.remove()), 800);",
+    )
+    assert on_page(lingers, switched_off) == ["Turn off and delete"]
+
+
+def test_a_dialog_that_stays_and_asks_something_else_stops_the_walk(on_page) -> None:
+    """A question after the change (a survey, a choice) is answered by no one: exit 5 once the
+    page has settled with it, and nothing more is clicked."""
+    survey = TURN_OFF_THEN_DIALOG.replace(
+        "CONFIRMED(button);",
+        "button.parentElement.innerHTML = 'Why? <button>Send</button><button>Skip</button>';",
+    )
+    start = time.monotonic()
+    with pytest.raises(SiteChanged, match=(
+        r"^Step \d+: after the click the page asks something in a dialog that optout does not "
+        r"answer; nothing more was clicked\. A change may have been sent: see where it stands "
+        r"with optout status example\.$"
+    )):
+        on_page(survey, switched_off)
+    assert time.monotonic() - start < 10
 
 
 # Walls and overlays -----------------------------------------------------------------------------

@@ -7,11 +7,13 @@ went (a path of this machine) go to stderr."""
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import sys
 from contextlib import ExitStack
 from dataclasses import replace
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.api import Selection, run
@@ -92,8 +94,16 @@ def demo(options: Options, *, quiet: bool = False) -> int:
         )
         if shutil.which("optout") is None:
             err.print(
-                f"optout is not on your PATH: run it as {sys.argv[0]}, or see scripts/setup.",
+                f"optout is not on your PATH: run it as {how_to_run_me()}, or see scripts/setup.",
                 soft_wrap=True,
                 markup=False,
             )
     return worst
+
+
+def how_to_run_me() -> str:
+    """The command that runs this optout: its own script, else its Python with `-m agent`
+    (under `python -c` or `-m`, argv[0] is no command a person can type)."""
+    if Path(sys.argv[0]).name == "optout":
+        return shlex.quote(sys.argv[0])
+    return f"{shlex.quote(sys.executable)} -m agent"

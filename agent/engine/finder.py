@@ -9,7 +9,7 @@ import asyncio
 import json
 import re
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -48,9 +48,11 @@ def quiet_needed(slowest_answer: float) -> float:
 
 
 class Finder:
-    def __init__(self, page: Page, timeout_ms: float) -> None:
+    def __init__(self, page: Page, timeout_ms: float, log: Any = None) -> None:
         self.page = page
         self.timeout_ms = timeout_ms
+        self.log = log  # where the judgement "settled without it" is told, with its grounds
+        self.grounds: dict[str, object] = {}  # what the last wait saw when it ended
         self._loading: dict[Request, float] = {}
         self._last_loaded = time.monotonic()
         page.on("request", self._started)
@@ -132,10 +134,20 @@ class Finder:
             try:
                 await first.wait_for(state="visible", timeout=within * 1000)
             except PlaywrightTimeout:
-                return False
+                # On a starved page a wait this short can end before it has looked once:
+                # what is there now is asked directly.
+                return await self._there_now(first, within=POLL_SECONDS * 4)
             return True
 
-        return await self._until_settled(shows, self.timeout_ms / 1000)
+        if await self._until_settled(shows, self.timeout_ms / 1000):
+            return True
+        # The judgement gets a look that has all the time the page takes to answer: on a
+        # starved page, a look at a page of many elements can take longer than a poll.
+        if await self._there_now(first, within=self.timeout_ms / 1000):
+            return True
+        if self.log is not None:
+            self.log.info("the page settled without it", **self.grounds)
+        return False
 
     async def settle(self, limit: float) -> None:
         """Wait until the page has settled, for at most `limit` seconds."""
@@ -151,7 +163,8 @@ class Finder:
     ) -> bool:
         """True as soon as `found(seconds)` (which waits at most that long) says so; False
         once the page has settled without it, or after `limit` seconds."""
-        deadline = time.monotonic() + limit
+        began = time.monotonic()
+        deadline = began + limit
         shape, still_since, slowest = None, time.monotonic(), 0.0
         while (remaining := deadline - time.monotonic()) > 0:
             if await found(min(POLL_SECONDS, remaining)):
@@ -163,6 +176,14 @@ class Finder:
                 shape, still_since = now_shape, now
             slowest = max(slowest, now - asked)
             moment = quiet_needed(slowest)
+            self.grounds = {
+                "waited_s": round(now - began, 2),
+                "still_s": round(now - still_since, 2),
+                "quiet_needed_s": round(moment, 2),
+                "since_last_answer_s": round(now - self._last_loaded, 2),
+                "open_requests": len(self._loading),
+                "shape": shape,
+            }
             if shape is not None and self._settled(since=still_since, now=now, moment=moment):
                 return False
         return False
@@ -172,6 +193,13 @@ class Finder:
         if any(now - started < BACKGROUND_SECONDS for started in self._loading.values()):
             return False
         return now - max(since, self._last_loaded) >= moment
+
+    async def _there_now(self, found: Locator, *, within: float) -> bool:
+        """Whether `found` matches now; False when the page does not answer `within` seconds."""
+        try:
+            return bool(await asyncio.wait_for(found.count(), within))
+        except TimeoutError:  # a page whose scripts do not yield
+            return False
 
     async def _shape(self) -> str | None:
         """The page's shape once it has loaded; None while it loads or does not answer."""

@@ -58,10 +58,10 @@ class Visit:
         self.choices = options.choices
         self.plan = plan(target.flow, options.choices)
         self.control = driver(target.flow.control)
-        self.find = Finder(page, options.timeout * 1000)
+        self.log = log.get().bind(platform=self.flow.id, account=target.account)
+        self.find = Finder(page, options.timeout * 1000, self.log)
         self.walls = WallGuard(self)
         self.step: PlannedStep = self.plan.steps[0]
-        self.log = log.get().bind(platform=self.flow.id, account=target.account)
         self.changing = False  # a change may have been sent to the platform
         self.saved = False  # the page sent its save request
         self.verified = False  # the state was read again on a fresh load
@@ -293,6 +293,11 @@ class Visit:
             await self.click(confirm, "the button that confirms turning it off")
             self.log.info(f"step {self.step.number}: confirmed turning it off")
         elif not await close_if_notice(self, dialog):
+            # The dialog just answered may still be on its way out, its save on the way: a
+            # dialog is judged a question only on a settled page that still shows it.
+            await self.find.settle(limit=min(SETTLE_BEFORE_ACTING, self.options.timeout))
+            if self.saved or not await dialog.count():
+                return
             raise self.site_changed(
                 "after the click the page asks something in a dialog that optout does not "
                 f"answer; nothing more was clicked. {self.so_far().capitalize()}."
