@@ -81,7 +81,8 @@ def platform_words() -> dict[str, str]:
     for name in flows.names():
         module = importlib.import_module(f"flows.{name}")
         flow = flows.load(name)
-        words[name] = "a platform id"
+        if len(name) > 1:  # a one-letter id ("x") cannot be told from a variable's name
+            words[name] = "a platform id"
         words |= {cookie: f"{name}'s session cookie" for cookie in flow.session_cookies}
         words |= {
             label: f"{name}'s label" for labels in module.LABELS.values() for label in labels.values()
@@ -100,7 +101,8 @@ def test_the_engine_knows_no_platform() -> None:
     pattern = re.compile(
         "|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in sorted(words, key=len)[::-1])
     )
-    ids = re.compile(r"\b(" + "|".join(flows.names()) + r")\b", re.I)  # LinkedIn too
+    named = [name for name in flows.names() if len(name) > 1]
+    ids = re.compile(r"\b(" + "|".join(named) + r")\b", re.I)  # LinkedIn too
     found = []
     for path in sorted((ROOT / "agent").rglob("*.py")):
         for number, line in enumerate(path.read_text().splitlines(), start=1):

@@ -170,6 +170,32 @@ def test_without_its_title_the_row_has_no_switch(on_page) -> None:
     assert on_page(ROWS.format(label="Improve the product", checked="true"), check) == 0
 
 
+def test_a_page_that_failed_to_load_is_reloaded_once_then_stops(on_page) -> None:
+    """`reload_when`: the page asks to be reloaded; once is a hiccup, twice the site's failure."""
+    failing = """<body><script>const n = Number(sessionStorage.n || 0) + 1; sessionStorage.n = n;
+      document.body.innerHTML = n < LOADS ? '<p>Something went wrong. Try reloading.</p>'
+        : '<button role="switch" aria-checked="true" aria-label="Train on my data"></button>';
+      </script>"""
+    flow = example_flow(reload_when=(text("^Something went wrong"),))
+
+    async def read(page: Any) -> str:
+        return await visit_of(page, flow).read()
+
+    assert on_page(failing.replace("LOADS", "2"), read, url="https://example.test/a") == "on"
+    with pytest.raises(SiteChanged, match="failed to load, and again after a reload"):
+        on_page(failing.replace("LOADS", "3"), read, url="https://example.test/b")
+
+
+def test_a_disabled_switch_is_not_offered_only_where_the_flow_says_so(on_page) -> None:
+    html = f'<button role="switch" aria-checked="true" aria-label="{LABEL}" disabled></button>'
+    minor = Switch(find=SWITCH.find, disabled_means_not_offered=True)
+
+    async def read(page: Any) -> list[str]:
+        return [await SWITCH.read(visit_of(page)), await minor.read(visit_of(page, example_flow(minor)))]
+
+    assert on_page(html, read) == ["on", "unavailable"]
+
+
 # Reading a control ------------------------------------------------------------------------------
 
 

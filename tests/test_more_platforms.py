@@ -205,3 +205,27 @@ def test_github_business_seat_is_not_offered(optout, replay: Replay) -> None:
     assert run.code == 0, run.err
     assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
     assert server.writes == []
+
+
+def test_x_under_18_disabled_checkbox_is_not_offered(optout, replay: Replay) -> None:
+    server = replay("x", "under_18")
+    run = optout("apply", "x", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
+    assert server.writes == []
+
+
+def test_x_page_that_failed_to_load_is_reloaded_once(optout, replay: Replay) -> None:
+    server = replay("x", "something_went_wrong")
+    run = optout("apply", "x", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [w.path for w in server.writes] == ["/i/api/graphql/user_preferences/allow_xai_data_sharing"]
+    assert server.settings["allow_xai_personalization"] is server.settings["allow_grok_memory"] is True
+
+
+def test_x_2024_label_and_french(optout, replay: Replay) -> None:
+    for fault in ("label_2024", "lang_fr"):
+        server = replay("x", fault)
+        run = optout("apply", "x", "--base-url", server.url, "--json")
+        assert run.code == 0, (fault, run.err)
+        assert server.settings["allow_xai_data_sharing"] is False, fault

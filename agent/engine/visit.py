@@ -65,6 +65,7 @@ class Visit:
         self.changing = False  # a change may have been sent to the platform
         self.saved = False  # the page sent its save request
         self.verified = False  # the state was read again on a fresh load
+        self.reloaded = False  # a page that failed to load was reloaded (once per visit)
         self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
         # How the control was found, for the history: the way in (a direct route or the click
         # path) and the flow's locator that matched. When a site changes, the history shows
@@ -145,11 +146,20 @@ class Visit:
 
     async def appears(self, ways: tuple[Locate, ...]) -> Locator | None:
         """Wait for any of `ways` to show; None when none does in time. A wall that shows
-        instead (a sign-in button, a security check, new terms) stops the walk."""
-        if not await self.find.wait_any(ways + self.walls.shown_by):
-            return None
-        await self.walls.check_markers()
-        return await self.find.present(ways)
+        instead (a sign-in button, a security check, new terms) stops the walk; a page that
+        asks to be reloaded (the flow's `reload_when`) is reloaded, once."""
+        asks = self.flow.reload_when
+        while await self.find.wait_any(ways + self.walls.shown_by + asks):
+            await self.walls.check_markers()
+            found = await self.find.present(ways)
+            if found is not None or not asks or await self.find.present(asks) is None:
+                return found
+            if self.reloaded:
+                raise self.site_changed("the page failed to load, and again after a reload.")
+            self.reloaded = True
+            self.log.info(f"step {self.step.number}: the page failed to load; reloading it once")
+            await self.page.reload()
+        return None
 
     def read_ways(self) -> tuple[Locate, ...]:
         """What shows that the page is the setting's: its control, or that it is not offered."""

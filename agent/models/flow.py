@@ -126,6 +126,9 @@ class Flow(Frozen):
     # What a page shows instead of the control when the platform does not offer the setting
     # to this account (a region, a work account whose admin decides).
     not_offered: tuple[Locate, ...] = ()
+    # What a page shows when it failed to load and asks to be reloaded ("Something went wrong.
+    # Try reloading."): it is reloaded once; a second time, the walk stops.
+    reload_when: tuple[Locate, ...] = ()
     save_request: str | None = None
     # Requests the page makes over POST (or another method that usually writes) only to read,
     # as regular expressions over the URL: let through in read-only runs, where every other

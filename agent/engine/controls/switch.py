@@ -35,6 +35,10 @@ class Switch(ControlDriver):
     find: tuple[Locate, ...] = Field(min_length=1)
     reveal: tuple[Locate, ...] = ()
     close: tuple[Locate, ...] = ()
+    # A platform that shows the switch disabled to accounts it does not offer the setting to
+    # (under-18 accounts): read as not offered. Off by default: many pages disable a switch
+    # while they load or save.
+    disabled_means_not_offered: bool = False
 
     # The switch has a state of its own; a row that only opens it has none. That tells them
     # apart when both carry the label (a toggle button, a row button).
@@ -88,6 +92,9 @@ class Switch(ControlDriver):
 
     async def read(self, visit: Visit) -> State:
         switch = await self.locate(visit)
+        if self.disabled_means_not_offered and await switch.is_disabled():
+            visit.log.info("the switch is disabled: the setting is not offered to this account")
+            return "unavailable"
         return self.state(visit, await visit.bounded(switch.evaluate(READ_STATE_JS)))
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
