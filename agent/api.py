@@ -74,7 +74,9 @@ class Selection:
             pairs = [(known_platform(p), account) for p in self.platforms]
         pairs = list(dict.fromkeys(pairs))  # the same account twice would be switched twice
         return [
-            Target(flow=flows.load(p), account=a, origin=self.origins.get(p)) for p, a in pairs
+            Target(flow=flow, account=a, origin=self.origins.get(p))
+            for p, a in pairs
+            for flow in flows.settings(p)
         ]
 
 

@@ -29,13 +29,46 @@ def load(name: str) -> Flow:
     return flow
 
 
+def settings(name: str) -> tuple[Flow, ...]:
+    """The platform's flow for each of its settings (most platforms have one)."""
+    return load(name).per_setting
+
+
+def of_setting(name: str, setting: str) -> Flow | None:
+    """The platform's flow for one of its settings; None for a setting it no longer has (an
+    id in an older history)."""
+    return next((flow for flow in settings(name) if flow.setting.id == setting), None)
+
+
+def shown(name: str, setting: str) -> str:
+    """What a person sees a target called: the platform, and the setting when it has several
+    ("x/personalization")."""
+    try:
+        several = len(settings(name)) > 1
+    except KeyError:  # a platform optout no longer has, in an older history
+        several = False
+    return f"{name}/{setting}" if several else name
+
+
+def named(name: str, setting: str) -> str:
+    """The platform's name for people, and the setting's when it has several ("X: Grok
+    Personalization")."""
+    flow = of_setting(name, setting)
+    if flow is None or len(settings(name)) == 1:
+        return load(name).name
+    return f"{flow.name}: {flow.setting.name}"
+
+
 def interface(name: str) -> tuple[str, ...]:
     """The texts of a platform's interface, as whole-text patterns (see `_common`): its flow's
     labels, the setting's names, and the language data every flow shares."""
     from agent.models import any_label
     from flows._common import interface_patterns
 
-    flow = load(name)
-    own = {"name": flow.setting.name, "label": flow.setting.control_label}
+    own = {
+        f"{part} {flow.setting.id}": text
+        for flow in settings(name)
+        for part, text in (("name", flow.setting.name), ("label", flow.setting.control_label))
+    }
     module = importlib.import_module(f"{__name__}.{name}")
     return (*interface_patterns(module.LABELS), any_label(own))

@@ -5,14 +5,15 @@ Grok & Third-party Collaborators.
 Facts from docs/platforms.md, marked V (seen in a real capture or shipped client code), C
 (secondary sources agree) or G (a guess). A native checkbox named by the label around it (V).
 Under-18 accounts see it disabled (V): not offered. The page sometimes fails to load and says to
-reload (V): it is reloaded once. Only the training setting is covered: "Allow X to personalize
-your experience with Grok" on the same page is left for when a flow can hold several settings.
+reload (V): it is reloaded once. Two settings on that page are switched off, each on its own
+with a result of its own: the training checkbox, and "Allow X to personalize your experience
+with Grok" (a second pipe of X data to xAI, V). Grok's memory, also there, is not training.
 The guesses are the constants below, in one place for a recording from a real account to
 correct (and `fixtures/x/` with them).
 """
 
 from agent.engine.controls import Switch
-from agent.models import Flow, Setting, Step, Walls, link_to, role, text
+from agent.models import Flow, MoreSetting, Setting, Step, Walls, link_to, role, text
 from flows._common import ACKNOWLEDGE, CONFIRM, DISMISS, TERMS_WALL, label
 
 # What each element is called, in the languages the sources give (fr: G, from the fixtures'
@@ -31,6 +32,10 @@ LABELS = {
             "Autoriser l\u2019utilisation de vos données publiques ainsi que de vos interactions, "
             "entrées et résultats avec Grok et xAI pour l\u2019entraînement et l\u2019ajustement"
         ),
+    },
+    "personalization": {  # V (en); fr: G
+        "en": "Allow X to personalize your experience with Grok",
+        "fr": "Autoriser X à personnaliser votre expérience avec Grok",
     },
     "more": {"en": "More menu items", "fr": "Plus d\u2019éléments de menu"},  # C / G
     "settings": {"en": "Settings and privacy", "fr": "Paramètres et confidentialité"},  # V / G
@@ -63,8 +68,8 @@ FLOW = Flow(
         markers=(TERMS_WALL,),
     ),
     setting=Setting(
-        id="allow_xai_data_sharing",
-        name="Grok & Third-party Collaborators: data sharing for training",
+        id="allow_xai_data_sharing",  # V: X's own name of the preference
+        name="Data Sharing",  # V: the sub-heading above the checkbox
         control_label=LABELS["checkbox"]["en"],
         regions=(
             "Checked (on) by default; accounts of people under 18 see it disabled (not offered)."
@@ -74,12 +79,33 @@ FLOW = Flow(
             "with xAI to train and fine-tune Grok and other models."
         ),
         does_not_cover=(
-            '"Allow X to personalize your experience with Grok" and Grok\'s memory, on the same '
-            "page, are not switched by optout yet.",
+            "Grok's memory, on the same page, is not training; optout leaves it alone.",
             "grok.com has a setting of its own (optout's grok platform).",
             "Public posts can still be read by anyone, models included.",
         ),
         help_url="https://help.x.com/en/using-x/about-grok",  # G
+    ),
+    more_settings=(
+        MoreSetting(
+            setting=Setting(
+                id="allow_xai_personalization",  # V
+                name="Grok Personalization",  # V: its sub-heading
+                control_label=LABELS["personalization"]["en"],
+                regions="Checked (on) by default (V); disabled for people under 18 (G).",
+                covers=(
+                    "Information about your X account (your posts, follows and engagement), used "
+                    "by X to personalize Grok: a second way X data reaches xAI."
+                ),
+                does_not_cover=(
+                    "What Grok was already personalized with is not pulled back.",
+                ),
+                help_url="https://help.x.com/en/using-x/about-grok",  # G
+            ),
+            control=Switch(
+                find=(role("checkbox", label(LABELS["personalization"])),),
+                disabled_means_not_offered=True,
+            ),
+        ),
     ),
     direct=GROK_PATH,
     click_path=(

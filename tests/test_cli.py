@@ -212,14 +212,15 @@ def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> Non
     assert run.code == 0, run.out + run.err
     assert run.out == readme_block("demo output")  # character for character
     tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
-    assert [len(table) for table in tables] == [2 + len(flows.names()) + 1] * 4
+    shown = [flows.shown(name, each.setting.id) for name in flows.names() for each in flows.settings(name)]
+    assert [[line.split()[0] for line in table[2:-1]] for table in tables] == [shown] * 4
     states = [[line.split()[2] for line in table[2:-1]] for table in tables]
-    every = len(flows.names())
+    every = len(shown)
     assert states == [["ON"] * every, ["ON"] * every, ["OFF"] * every, ["OFF"] * every]
     assert "\nNow try it on your own account, where you are signed in:\n" in run.out
-    for name in flows.names():  # progress, one plain line per event, on stderr
+    for name in shown:  # progress, one plain line per event, on stderr
         assert f"{name} (demo): step 1/" in run.err and f"{name} (demo): done: OFF (" in run.err
     evidence = home / "demo" / "evidence"
     assert f"The screenshots of each final state are in {evidence}" in run.err
-    assert len(list(evidence.rglob("*.png"))) == 4 * len(flows.names())
+    assert len(list(evidence.rglob("*.png"))) == 4 * every
     assert not list(home.rglob("*.session"))  # the throwaway sessions are gone

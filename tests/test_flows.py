@@ -66,6 +66,27 @@ def test_every_page_a_flow_visits_has_a_fixture(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ALL)
+def test_every_setting_is_kept_by_the_replay_and_documented(name: str) -> None:
+    """Each of a platform's settings is one its replay server keeps (so that the contract tests
+    check the server's record of it), and says what it does not cover."""
+    site = json.loads((files("fixtures") / name).joinpath("site.json").read_text())
+    for each in flows.settings(name):
+        assert each.setting.id in site["settings"], f"{each.setting.id} is not a replay setting"
+        assert each.setting.does_not_cover and each.setting.help_url.startswith("https://")
+
+
+def test_two_settings_of_a_platform_are_never_one() -> None:
+    from pydantic import ValidationError
+
+    from agent.models import MoreSetting
+
+    flow = flows.load("linkedin")
+    twin = MoreSetting(setting=flow.setting, control=flow.control)
+    with pytest.raises(ValidationError, match="two settings of linkedin have one id"):
+        type(flow)(**(dict(flow) | {"more_settings": (twin,)}))
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_fixtures_say_they_are_reconstructions(name: str) -> None:
     folder = files("fixtures") / name
     for page in folder.iterdir():

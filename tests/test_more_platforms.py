@@ -207,11 +207,53 @@ def test_github_business_seat_is_not_offered(optout, replay: Replay) -> None:
     assert server.writes == []
 
 
+X_SETTINGS = ["allow_xai_data_sharing", "allow_xai_personalization"]
+X_WRITES = [f"/i/api/graphql/user_preferences/{setting}" for setting in X_SETTINGS]
+
+
+def test_x_switches_off_each_of_its_settings_on_its_own(optout, replay: Replay) -> None:
+    """Two settings on one page: a result each, one after the other (the second page loads
+    after the first change was proven), Grok's memory untouched; the history and a later
+    check tell them apart."""
+    server = replay("x")
+    run = optout("apply", "x", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["setting"], r["state_before"], r["state"], r["changed"]) for r in run.json] == [
+        (setting, "on", "off", True) for setting in X_SETTINGS
+    ]
+    assert [w.path for w in server.writes] == X_WRITES
+    assert server.settings["allow_grok_memory"] is True
+    first_done = run.err.index("x/allow_xai_data_sharing (default): done: OFF")
+    assert run.err.index("x/allow_xai_personalization (default): step 1/") > first_done
+
+    server.settings["allow_xai_personalization"] = True  # X switches one of them back on
+    drift = optout("check", "x", "--base-url", server.url)
+    assert drift.code == 3
+    rows = {line.split()[0]: line for line in drift.out.splitlines()[1:3]}
+    assert rows["x/allow_xai_data_sharing"].split()[2] == "OFF"
+    assert "Switched back on since " in rows["x/allow_xai_personalization"]
+    history = optout("history", "x", "--json").json
+    assert sorted({row["setting"] for row in history}) == X_SETTINGS
+
+
+def test_x_plan_and_platforms_show_both_settings(optout) -> None:
+    plan = optout("plan", "x")
+    assert plan.code == 0
+    assert 'optout apply x: switch off "Data Sharing" on X (setting 1 of 2, on its own)' in plan.out
+    assert 'switch off "Grok Personalization" on X (setting 2 of 2, on its own)' in plan.out
+    assert plan.out.count("Reload the page and read it again") == 2
+    listed = optout("platforms").out
+    assert 'x: X, "Data Sharing", "Grok Personalization"' in listed
+    assert "  Grok Personalization: covers: " in listed
+
+
 def test_x_under_18_disabled_checkbox_is_not_offered(optout, replay: Replay) -> None:
     server = replay("x", "under_18")
     run = optout("apply", "x", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert (run.json[0]["state"], run.json[0]["error"]) == ("unavailable", None)
+    assert [(r["setting"], r["state"], r["error"]) for r in run.json] == [
+        (setting, "unavailable", None) for setting in X_SETTINGS
+    ]
     assert server.writes == []
 
 
@@ -219,8 +261,8 @@ def test_x_page_that_failed_to_load_is_reloaded_once(optout, replay: Replay) -> 
     server = replay("x", "something_went_wrong")
     run = optout("apply", "x", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert [w.path for w in server.writes] == ["/i/api/graphql/user_preferences/allow_xai_data_sharing"]
-    assert server.settings["allow_xai_personalization"] is server.settings["allow_grok_memory"] is True
+    assert [w.path for w in server.writes] == X_WRITES
+    assert server.settings["allow_grok_memory"] is True
 
 
 def test_x_2024_label_and_french(optout, replay: Replay) -> None:
@@ -228,4 +270,4 @@ def test_x_2024_label_and_french(optout, replay: Replay) -> None:
         server = replay("x", fault)
         run = optout("apply", "x", "--base-url", server.url, "--json")
         assert run.code == 0, (fault, run.err)
-        assert server.settings["allow_xai_data_sharing"] is False, fault
+        assert [server.settings[setting] for setting in X_SETTINGS] == [False, False], fault

@@ -1,5 +1,6 @@
 """The same contract on every platform in the registry: status, apply, dry run, and each error
-path, with its exit code, against real headless Chromium and the replay server's own record."""
+path, with its exit code, against real headless Chromium and the replay server's own record.
+A platform with several settings (X) gives a result for each, in the flow's order."""
 
 from __future__ import annotations
 
@@ -17,29 +18,36 @@ def site(request: pytest.FixtureRequest, replay: Replay) -> tuple[str, ReplaySer
     return request.param, replay(request.param)
 
 
-def setting_of(name: str) -> str:
-    return flows.load(name).setting.id
+def settings_of(name: str) -> list[str]:
+    return [each.setting.id for each in flows.settings(name)]
 
 
-def writes_to_setting(name: str, server: ReplayServer) -> list:
-    return [w for w in server.writes if w.path.endswith("/" + setting_of(name))]
+def writes_to(setting: str, server: ReplayServer) -> list:
+    return [w for w in server.writes if w.path.endswith("/" + setting)]
+
+
+def each_setting(name: str, results: list[dict]) -> list[tuple[str, dict]]:
+    """The results, one per setting of the platform, in the flow's order."""
+    assert [r["setting"] for r in results] == settings_of(name)
+    return [(r["setting"], r) for r in results]
 
 
 def test_status_reads_on_then_off_and_changes_nothing(optout, site) -> None:
     name, server = site
     run = optout("status", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    [result] = run.json
-    assert (result["platform"], result["account"]) == (name, "default")
-    assert (result["setting"], result["action"]) == (setting_of(name), "status")
-    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
-    assert result["error"] is None
-    assert Path(result["evidence"][0]).read_bytes().startswith(b"\x89PNG")
-    server.settings[setting_of(name)] = False
+    for _, result in each_setting(name, run.json):
+        assert (result["platform"], result["account"], result["action"]) == (name, "default", "status")
+        assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+        assert result["error"] is None
+        assert Path(result["evidence"][0]).read_bytes().startswith(b"\x89PNG")
+    for setting in settings_of(name):
+        server.settings[setting] = False
     run = optout("status", name, "--base-url", server.url)
     assert run.code == 0
-    assert run.out.splitlines()[1].split(None, 3) == [
-        name, "default", "OFF", "Already off; nothing was changed."
+    assert [line.split(None, 3) for line in run.out.splitlines()[1:]][: len(settings_of(name))] == [
+        [flows.shown(name, setting), "default", "OFF", "Already off; nothing was changed."]
+        for setting in settings_of(name)
     ]
     assert server.writes == []
 
@@ -48,27 +56,28 @@ def test_apply_switches_off_once_and_a_fresh_load_proves_it(optout, site) -> Non
     name, server = site
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    [result] = run.json
-    assert (result["state_before"], result["state"], result["changed"]) == ("on", "off", True)
-    assert server.settings[setting_of(name)] is False
-    [write] = writes_to_setting(name, server)
-    assert write.status == 200 and write.body["value"] is False  # any CSRF check passed
+    for setting, result in each_setting(name, run.json):
+        assert (result["state_before"], result["state"], result["changed"]) == ("on", "off", True)
+        assert server.settings[setting] is False
+        [write] = writes_to(setting, server)
+        assert write.status == 200 and write.body["value"] is False  # any CSRF check passed
+        assert Path(result["evidence"][0]).is_file()
     assert "Switched off" not in run.out  # --json prints only JSON
-    assert Path(result["evidence"][0]).is_file()
     again = optout("apply", name, "--base-url", server.url)
     assert again.code == 0 and "Already off; nothing was changed." in again.out
-    assert len(server.writes) == 1
+    assert len(server.writes) == len(settings_of(name))
 
 
 def test_dry_run_finds_the_control_and_writes_nothing(optout, site) -> None:
     name, server = site
     run = optout("apply", name, "--dry-run", "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    [result] = run.json
-    assert (result["action"], result["state"], result["changed"]) == ("dry-run", "on", False)
+    for setting, result in each_setting(name, run.json):
+        assert (result["action"], result["state"], result["changed"]) == ("dry-run", "on", False)
+        assert server.settings[setting] is True
     human = optout("apply", name, "--dry-run", "--base-url", server.url)
     assert "Dry run: would have switched it off; nothing was clicked." in human.out
-    assert server.writes == [] and server.settings[setting_of(name)] is True
+    assert server.writes == []
 
 
 def test_signed_out_is_exit_4_and_asks_to_log_in(optout, site) -> None:
@@ -76,17 +85,19 @@ def test_signed_out_is_exit_4_and_asks_to_log_in(optout, site) -> None:
     server.add_fault("signed_out")
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 4
-    [result] = run.json
-    assert result["error"]["kind"] == "auth_required"
-    assert f"optout login {name}" in result["error"]["message"]
-    assert result["state"] == "unknown" and server.writes == []
+    for _, result in each_setting(name, run.json):
+        assert result["error"]["kind"] == "auth_required"
+        assert f"optout login {name}" in result["error"]["message"]
+        assert result["state"] == "unknown"
+    assert server.writes == []
 
 
 def test_security_check_is_left_to_the_person(optout, site) -> None:
     name, server = site
     server.add_fault("challenge")
     run = optout("apply", name, "--base-url", server.url, "--json")
-    assert run.code == 4 and run.json[0]["error"]["kind"] == "challenge"
+    assert run.code == 4
+    assert {r["error"]["kind"] for _, r in each_setting(name, run.json)} == {"challenge"}
     human = optout("apply", name, "--base-url", server.url)
     assert "security check" in human.out and "never answers" in human.out
     assert server.writes == []
@@ -97,11 +108,11 @@ def test_control_missing_is_exit_5_with_evidence(optout, site) -> None:
     server.add_fault("control_missing")
     run = optout("apply", name, "--base-url", server.url, "--timeout", "2", "--json")
     assert run.code == 5, run.json
-    [result] = run.json
-    assert result["error"]["kind"] == "site_changed" and result["error"]["step"]
-    png, html = result["evidence"]
-    assert Path(png).read_bytes().startswith(b"\x89PNG")
-    assert Path(html).suffix == ".html" and "<script" not in Path(html).read_text().lower()
+    for _, result in each_setting(name, run.json):
+        assert result["error"]["kind"] == "site_changed" and result["error"]["step"]
+        png, html = result["evidence"]
+        assert Path(png).read_bytes().startswith(b"\x89PNG")
+        assert Path(html).suffix == ".html" and "<script" not in Path(html).read_text().lower()
     assert server.writes == []
 
 
@@ -111,11 +122,11 @@ def test_change_that_does_not_hold_is_exit_6(optout, site, fault: str) -> None:
     server.add_fault(fault)
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 6, run.json
-    [result] = run.json
-    assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
-    assert result["error"]["kind"] == "verify_failed"
-    assert "still shows the switch ON after a fresh load" in result["error"]["message"]
-    assert len(writes_to_setting(name, server)) == 1
+    for setting, result in each_setting(name, run.json):
+        assert (result["state_before"], result["state"], result["changed"]) == ("on", "on", False)
+        assert result["error"]["kind"] == "verify_failed"
+        assert "still shows the switch ON after a fresh load" in result["error"]["message"]
+        assert len(writes_to(setting, server)) == 1
 
 
 def test_renamed_route_still_gets_there(optout, site) -> None:
@@ -123,6 +134,7 @@ def test_renamed_route_still_gets_there(optout, site) -> None:
     server.add_fault("route_renamed")
     run = optout("apply", name, "--base-url", server.url, "--json")
     assert run.code == 0, run.err
-    assert run.json[0]["changed"] is True and server.settings[setting_of(name)] is False
-    [write] = writes_to_setting(name, server)
-    assert write.body["value"] is False
+    for setting, result in each_setting(name, run.json):
+        assert result["changed"] is True and server.settings[setting] is False
+        [write] = writes_to(setting, server)
+        assert write.body["value"] is False

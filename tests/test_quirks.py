@@ -101,18 +101,22 @@ def test_all_platforms_at_once_one_failing(optout, replay: Replay) -> None:
     base = [arg for name, url in urls.items() for arg in ("--base-url", f"{name}={url}")]
     run = optout("apply", "--all", *base)
     assert run.code == 4
-    lines = run.out.splitlines()[: 1 + len(urls) + 1]  # the header, a row each, the totals
+    shown = {flows.shown(name, each.setting.id): name for name in urls for each in flows.settings(name)}
+    lines = run.out.splitlines()[: 1 + len(shown) + 1]  # the header, a row each, the totals
     assert run.out.splitlines()[len(lines)].startswith("Evidence of claude (default): ")
     states_at = {line.index(state) for line in lines[1:-1] for state in ("OFF ", "no session")
                  if state in line}  # fmt: skip
     assert states_at == {lines[0].index("STATE")}  # the states line up in one column
-    by_platform = {line.split(" ")[0]: line for line in lines[1:-1]}
-    assert "no session" in by_platform["claude"] and "optout login claude" in by_platform["claude"]
-    for name in urls.keys() - {"claude"}:
-        assert by_platform[name].split(None, 3)[2:] == ["OFF", "Switched off just now; a fresh load of the page shows it off."]
-    assert lines[-1] == f"In all: {len(urls) - 1} OFF, 1 no session"
+    by_target = {line.split(" ")[0]: line for line in lines[1:-1]}
+    assert by_target.keys() == shown.keys()
+    assert "no session" in by_target["claude"] and "optout login claude" in by_target["claude"]
+    for target in shown.keys() - {"claude"}:
+        assert by_target[target].split(None, 3)[2:] == ["OFF", "Switched off just now; a fresh load of the page shows it off."]
+    assert lines[-1] == f"In all: {len(shown) - 1} OFF, 1 no session"
     as_json = optout("status", "--all", *base, "--json")
     assert as_json.code == 4
-    assert {r["platform"]: r["state"] for r in as_json.json} == {
-        name: "unknown" if name == "claude" else "off" for name in urls
+    assert {(r["platform"], r["setting"]): r["state"] for r in as_json.json} == {
+        (name, each.setting.id): "unknown" if name == "claude" else "off"
+        for name in urls
+        for each in flows.settings(name)
     }

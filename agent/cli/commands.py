@@ -132,14 +132,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     flow = flow_of(args.platform)
     check_choices(args.choices, [flow])
-    print(f'optout apply {flow.id}: switch off "{flow.setting.name}" on {flow.name}')
-    print(*plan_lines(plan(flow, args.choices)), sep="\n")
+    settings = flow.per_setting
+    for number, each in enumerate(settings, 1):
+        of = f" (setting {number} of {len(settings)}, on its own)" if len(settings) > 1 else ""
+        print(f'optout apply {flow.id}: switch off "{each.setting.name}" on {flow.name}{of}')
+        print(*plan_lines(plan(each, args.choices)), sep="\n")
     print(f"Labels known in: {', '.join(flow.languages)}")
     for choice in flow.choices:
         taken = "chosen" if choice.id in args.choices else "not chosen"
         print(f"Option {choice.flag} ({taken}): {choice.description}")
     print("What this does not cover:")
-    for line in flow.setting.does_not_cover:
+    for line in dict.fromkeys(line for each in settings for line in each.setting.does_not_cover):
         print(f"   - {line}")
     return ExitCode.OK
 

@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 REFRESHES_PER_SECOND = 8
 
 
-def who(platform: str, account: str) -> str:
-    return f"{platform} ({account})"
+def who(platform: str, setting: str, account: str) -> str:
+    """A target as a person sees it named: the platform (and the setting, when it has several)
+    and the account."""
+    import flows
+
+    return f"{flows.shown(platform, setting)} ({account})"
 
 
 class Line:
@@ -74,7 +78,8 @@ class Progress:
 
         self.console = console
         self.lines = {
-            (t.flow.id, t.account): Line(len(plan(t.flow, choices).steps)) for t in targets
+            who(t.flow.id, t.flow.setting.id, t.account): Line(len(plan(t.flow, choices).steps))
+            for t in targets
         }
         self.quiet = quiet
         self.changing: list[str] = []
@@ -104,15 +109,15 @@ class Progress:
             self.live.stop()
 
     def __call__(self, event: Event) -> None:
-        key = (event.platform, event.account)
+        named = who(event.platform, event.setting, event.account)
         if event.kind == "changing":
-            self.changing.append(who(*key))
-        line = self.lines[key]
+            self.changing.append(named)
+        line = self.lines[named]
         line.update(event)
         if self.quiet or self.live:
             return
         self.console.print(
-            f"{who(*key)}: {line.doing}"
+            f"{named}: {line.doing}"
             + (f" ({line.elapsed:.1f}s)" if event.kind == "done" else ""),
             markup=False,
             highlight=False,
@@ -122,12 +127,10 @@ class Progress:
     def __rich__(self) -> Table:
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=1)
-        grid.add_column(no_wrap=True, min_width=max(len(who(*key)) for key in self.lines))
+        grid.add_column(no_wrap=True, min_width=max(map(len, self.lines)))
         grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
         grid.add_column(justify="right", no_wrap=True, min_width=4)
-        for (platform, account), line in self.lines.items():
+        for named, line in self.lines.items():
             mark = Text.from_markup(line.mark) if line.mark else line.spinner
-            grid.add_row(
-                mark, Text(who(platform, account), style="bold"), line.doing, f"{line.elapsed:.0f}s"
-            )
+            grid.add_row(mark, Text(named, style="bold"), line.doing, f"{line.elapsed:.0f}s")
         return grid

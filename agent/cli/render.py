@@ -94,9 +94,9 @@ def results_table(
     for r in results:
         state = state_of(r)
         style = "bold red" if r.error else STYLES.get(state, "")
-        table.add_row(
-            r.platform, r.account, Text(state, style=style), say(r, flows.load(r.platform))
-        )
+        flow = flows.of_setting(r.platform, r.setting) or flows.load(r.platform)
+        shown = flows.shown(r.platform, r.setting)
+        table.add_row(shown, r.account, Text(state, style=style), say(r, flow))
     return table
 
 
@@ -109,8 +109,10 @@ def totals(results: list[Result]) -> str:
 def evidence_lines(results: list[Result], *, every: bool) -> list[str]:
     """Where the screenshots are: of every result (`--evidence`), or of those that stopped,
     which a person may want to look at or send along with a report."""
+    import flows
+
     return [
-        f"Evidence of {r.platform} ({r.account}): {path}"
+        f"Evidence of {flows.shown(r.platform, r.setting)} ({r.account}): {path}"
         for r in results
         if every or r.error
         for path in r.evidence
@@ -215,12 +217,14 @@ def plan_lines(plan: Plan) -> list[str]:
 
 
 def platform_lines(flow: Flow) -> list[str]:
-    lines = [
-        f'{flow.id}: {flow.name}, "{flow.setting.name}"',
-        f"  regions: {flow.setting.regions}",
-        f"  covers: {flow.setting.covers}",
-    ]
-    lines += [f"  does not cover: {line}" for line in flow.setting.does_not_cover]
+    """The platform and what each of its settings is (its name leads its lines when there are
+    several)."""
+    settings = [each.setting for each in flow.per_setting]
+    lines = [f"{flow.id}: {flow.name}, " + ", ".join(f'"{s.name}"' for s in settings)]
+    for setting in settings:
+        of = f"{setting.name}: " if len(settings) > 1 else ""
+        lines += [f"  {of}regions: {setting.regions}", f"  {of}covers: {setting.covers}"]
+        lines += [f"  {of}does not cover: {line}" for line in setting.does_not_cover]
     lines += [f"  labels known in: {', '.join(flow.languages)}", f"  help: {flow.setting.help_url}"]
     lines += [f"  option {choice.flag}: {choice.description}" for choice in flow.choices]
     return lines
@@ -231,6 +235,7 @@ def platform_json(flow: Flow) -> dict[str, Any]:
         "platform": flow.id,
         "name": flow.name,
         **flow.setting.model_dump(),
+        "more_settings": [more.setting.model_dump() for more in flow.more_settings],
         "options": {choice.flag: choice.description for choice in flow.choices},
         "languages": list(flow.languages),
     }

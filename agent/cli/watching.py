@@ -55,7 +55,9 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def history_lines(rows: list[HistoryRow]) -> list[str]:
     """One line per row, in columns: when, who, what was done, the state, what happened."""
-    who = [f"{r.platform} ({r.account})" for r in rows]
+    import flows
+
+    who = [f"{flows.shown(r.platform, r.setting)} ({r.account})" for r in rows]
     width = max(map(len, who))
     lines = []
     for row, name in zip(rows, who, strict=True):

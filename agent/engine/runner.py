@@ -36,26 +36,35 @@ async def run_targets(
     options: Options,
 ) -> list[Result]:
     """Run `action` on every target (with its session, or why it has none): `options.jobs` at
-    a time, each site's starts spaced out."""
+    a time, each site's starts spaced out. The settings of one platform account run one after
+    the other, in one slot: a page that saves all its settings at once, loaded beside another
+    run's change, would send the other setting back as it was."""
     from agent.models.run import default_jobs
 
     slots = asyncio.Semaphore(options.jobs or default_jobs())
     spacing = Spacing(options.spacing)
+    pairs = list(zip(targets, sessions, strict=True))
+    results: dict[int, Result] = {}
+    accounts: dict[tuple[str, str], list[int]] = {}
+    for index, target in enumerate(targets):
+        accounts.setdefault((target.flow.id, target.account), []).append(index)
 
     async def one(target: Target, session: StorageState | OptoutError) -> Result:
-        async with slots:
-            if not isinstance(session, OptoutError):  # a target without a session visits nothing
-                await spacing.wait(target.site)
-            result = await run_target(browser, target, session, action, options)
+        if not isinstance(session, OptoutError):  # a target without a session visits nothing
+            await spacing.wait(target.site)
+        result = await run_target(browser, target, session, action, options)
         if options.on_event:
             step = result.error.step if result.error and result.error.step else 0
-            options.on_event(
-                Event(target.flow.id, target.account, "done", step, result.state, result)
-            )
+            options.on_event(Event.of(target, "done", step, result.state, result))
         return result
 
-    runs = [one(target, session) for target, session in zip(targets, sessions, strict=True)]
-    return list(await asyncio.gather(*runs))
+    async def each_setting(indices: list[int]) -> None:
+        async with slots:
+            for index in indices:
+                results[index] = await one(*pairs[index])
+
+    await asyncio.gather(*(each_setting(indices) for indices in accounts.values()))
+    return [results[index] for index in range(len(pairs))]
 
 
 class Spacing:

@@ -89,14 +89,7 @@ class Visit:
 
     def tell(self, kind: Literal["step", "changing"], description: str) -> None:
         if self.options.on_event:
-            event = Event(
-                platform=self.flow.id,
-                account=self.target.account,
-                kind=kind,
-                step=self.step.number,
-                description=description,
-            )
-            self.options.on_event(event)
+            self.options.on_event(Event.of(self.target, kind, self.step.number, description))
 
     def site_changed(self, what: str, *, doing: str | None = None) -> SiteChanged:
         """The site did not look as expected at the current step (`doing`: what the step does,

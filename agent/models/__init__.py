@@ -1,7 +1,7 @@
 """Data at the boundaries, as pydantic models: flows (what a platform module declares), sessions
 (what a session file holds), results (what `--json` prints), and what a run acts on."""
 
-from agent.models.flow import Choice, Control, Flow, Marker, PlanItem, Setting, Walls
+from agent.models.flow import Choice, Control, Flow, Marker, MoreSetting, PlanItem, Setting, Walls
 from agent.models.locate import Locate, Step, any_label, css, describe_ways, link_to, role, text
 from agent.models.result import Action, ErrorInfo, Result, State, exit_code
 from agent.models.run import Event, Options, Target, local_origin
@@ -17,6 +17,7 @@ __all__ = [
     "Flow",
     "Locate",
     "Marker",
+    "MoreSetting",
     "Options",
     "OriginStorage",
     "PlanItem",

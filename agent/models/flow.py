@@ -8,7 +8,7 @@ from abc import abstractmethod
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from agent.models.locate import Frozen, Locate, Step
 
@@ -104,6 +104,16 @@ class Setting(Frozen):
     help_url: str
 
 
+class MoreSetting(Frozen):
+    """Another setting of the same platform, found on the flow's page by a control of its own.
+    Each setting is read, switched off and proven on a fresh load on its own, one after the
+    other (a page that saves all its settings at once would otherwise undo one with the other),
+    and has a result of its own."""
+
+    setting: Setting
+    control: Control
+
+
 class Flow(Frozen):
     """Everything the engine needs to know about one platform's setting, as data."""
 
@@ -147,6 +157,24 @@ class Flow(Frozen):
     confirm: tuple[str, ...] = ()
     choices: tuple[Choice, ...] = ()
     languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
+    more_settings: tuple[MoreSetting, ...] = ()
+
+    @model_validator(mode="after")
+    def _settings_told_apart(self) -> Flow:
+        ids = [self.setting.id, *(more.setting.id for more in self.more_settings)]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"two settings of {self.id} have one id: {ids}")
+        return self
+
+    @property
+    def per_setting(self) -> tuple[Flow, ...]:
+        """One flow for each of the platform's settings: this one, then one for each of its
+        `more_settings`, which walks the same way to its own control."""
+        others = (
+            self.model_copy(update={"setting": more.setting, "control": more.control})
+            for more in self.more_settings
+        )
+        return (self, *others)
 
     @property
     def choice_ids(self) -> frozenset[str]:

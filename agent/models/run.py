@@ -88,8 +88,19 @@ class Event:
     step: int
     description: str = ""
     result: Result | None = None
+    setting: str = ""  # which of the platform's settings, when it has several
 
-
+    @classmethod
+    def of(
+        cls,
+        target: Target,
+        kind: Literal["step", "changing", "done"],
+        step: int,
+        description: str = "",
+        result: Result | None = None,
+    ) -> Event:
+        flow = target.flow
+        return cls(flow.id, target.account, kind, step, description, result, flow.setting.id)
 
 
 @dataclass(frozen=True)

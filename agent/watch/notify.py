@@ -61,7 +61,7 @@ def message(checked: Sequence[Checked]) -> tuple[str, str] | None:
         if not c.needs_attention:
             continue
         r = c.result
-        who = f"{flows.load(r.platform).name} ({r.account})"
+        who = f"{flows.named(r.platform, r.setting)} ({r.account})"
         account = "" if r.account == "default" else f" --account {r.account}"
         since = (
             f"switched back on since {c.back_on_since.astimezone(UTC):%Y-%m-%d %H:%M} UTC"

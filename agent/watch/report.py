@@ -141,7 +141,7 @@ def render_report(
     and files outside it are left out."""
     rows = history.rows(account=account)
     found = targets(rows)
-    sections = [_section(t, flows_by_id.get(t.platform), evidence_root) for t in found]
+    sections = [_section(t, _flow_of(flows_by_id, t), evidence_root) for t in found]
     span = (
         f"{len(rows)} results from {_when(rows[0].checked_at)} to {_when(rows[-1].checked_at)}"
         if rows
@@ -187,7 +187,7 @@ def _summary(found: Sequence[Target], flows_by_id: Mapping[str, Flow]) -> str:
     lines = []
     for t in found:
         latest = t.latest_reading
-        flow = flows_by_id.get(t.platform)
+        flow = _flow_of(flows_by_id, t)
         lines.append(
             "<tr>"
             f"<td><a href='#{_anchor(t)}'>{escape(flow.name if flow else t.platform)}</a></td>"
@@ -349,8 +349,15 @@ def _read_png(name: str, evidence_root: Path | None) -> bytes | None:
     return data if data.startswith(_PNG_SIGNATURE) else None
 
 
+def _flow_of(flows_by_id: Mapping[str, Flow], target: Target) -> Flow | None:
+    """The flow of the target's setting; None for a platform or setting optout no longer has."""
+    flow = flows_by_id.get(target.platform)
+    settings = flow.per_setting if flow else ()
+    return next((each for each in settings if each.setting.id == target.setting), None)
+
+
 def _coverage(target: Target, flow: Flow | None) -> str:
-    if flow is None or flow.setting.id != target.setting:
+    if flow is None:
         return "<p class='muted'>This version of optout no longer describes this setting.</p>"
     setting = flow.setting
     link = (
@@ -371,7 +378,7 @@ def _coverage(target: Target, flow: Flow | None) -> str:
 
 
 def _setting_name(target: Target, flow: Flow | None) -> str:
-    return flow.setting.name if flow and flow.setting.id == target.setting else target.setting
+    return flow.setting.name if flow else target.setting
 
 
 def _badge(state: str, *, back_on: bool = False) -> str:
