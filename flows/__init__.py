@@ -35,19 +35,31 @@ def settings(name: str) -> tuple[Flow, ...]:
 
 
 def of_setting(name: str, setting: str) -> Flow | None:
-    """The platform's flow for one of its settings; None for a setting it no longer has (an
-    id in an older history)."""
-    return next((flow for flow in settings(name) if flow.setting.id == setting), None)
+    """The platform's flow for one of its settings (of one object, for a per-object setting:
+    "alice.example/sharing"); None for a setting it no longer has (an id in an older
+    history)."""
+    for flow in settings(name):
+        if flow.setting.id == setting:
+            return flow
+        if (key := flow.object_of(setting)) is not None:
+            return flow.for_object(key)
+    return None
 
 
 def shown(name: str, setting: str) -> str:
     """What a person sees a target called: the platform, and the setting when it has several
-    ("x/personalization")."""
+    ("x/personalization"), or the object for a per-object setting ("wordpress/alice.example";
+    "wordpress/*" while the objects are listed)."""
     try:
-        several = len(settings(name)) > 1
+        known = settings(name)
     except KeyError:  # a platform optout no longer has, in an older history
-        several = False
-    return f"{name}/{setting}" if several else name
+        return name
+    for flow in known:
+        if flow.per_object is not None and flow.setting.id == setting:
+            return f"{name}/*"
+        if (key := flow.object_of(setting)) is not None:
+            return f"{name}/{key}"
+    return f"{name}/{setting}" if len(known) > 1 else name
 
 
 def named(name: str, setting: str) -> str:

@@ -46,13 +46,24 @@ def test_every_step_is_described_and_planned(name: str) -> None:
         assert step.description.strip() and step.description in described
 
 
+def for_each_object(flow: Flow, site: dict) -> list[Flow]:
+    """The flow for each object its replay keeps a setting of (a per-object flow), or itself."""
+    keys = [key for setting in site["settings"] if (key := flow.object_of(setting))]
+    return [flow.for_object(key) for key in keys] if flow.per_object else [flow]
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_every_page_a_flow_visits_has_a_fixture(name: str) -> None:
-    flow = flows.load(name)
     folder = files("fixtures") / name
     site = json.loads(folder.joinpath("site.json").read_text())
-    visited = [urlsplit(route).path for route in (flow.direct, *flow.also_direct)]
-    visited += [urlsplit(s.goto).path for s in flow.click_path if s.goto]
+    template = flows.load(name)
+    each = for_each_object(template, site)
+    assert each, f"the replay of {name} keeps the setting of no object"
+    visited = [template.per_object.list_page] if template.per_object else []
+    for flow in each:
+        visited += [urlsplit(route).path for route in (flow.direct, *flow.also_direct)]
+        visited += [urlsplit(s.goto).path for s in flow.click_path if s.goto]
+    flow = template
     for path in visited:
         assert path in site["pages"] or path in site.get("redirects", {}), (
             f"{path} has no page in fixtures/{name}/site.json"
@@ -70,9 +81,10 @@ def test_every_setting_is_kept_by_the_replay_and_documented(name: str) -> None:
     """Each of a platform's settings is one its replay server keeps (so that the contract tests
     check the server's record of it), and says what it does not cover."""
     site = json.loads((files("fixtures") / name).joinpath("site.json").read_text())
-    for each in flows.settings(name):
-        assert each.setting.id in site["settings"], f"{each.setting.id} is not a replay setting"
-        assert each.setting.does_not_cover and each.setting.help_url.startswith("https://")
+    for template in flows.settings(name):
+        for each in for_each_object(template, site):
+            assert each.setting.id in site["settings"], f"{each.setting.id} is not a replay setting"
+        assert template.setting.does_not_cover and template.setting.help_url.startswith("https://")
 
 
 def test_two_settings_of_a_platform_are_never_one() -> None:

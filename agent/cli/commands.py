@@ -135,6 +135,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
     settings = flow.per_setting
     for number, each in enumerate(settings, 1):
         of = f" (setting {number} of {len(settings)}, on its own)" if len(settings) > 1 else ""
+        if every := each.per_object:  # shown for one object, named as a person reads it
+            of += f", for each of your {every.plural} (one result per {every.noun})"
+            each = each.for_object(f"<{every.noun}>")
         print(f'optout apply {flow.id}: switch off "{each.setting.name}" on {flow.name}{of}')
         print(*plan_lines(plan(each, args.choices)), sep="\n")
     print(f"Labels known in: {', '.join(flow.languages)}")

@@ -48,7 +48,11 @@ class Line:
         return (self.ended or time.monotonic()) - self.started
 
     def update(self, event: Event) -> None:
-        if event.kind == "done" and event.result is not None:
+        if event.kind == "done" and event.result is None:  # objects listed: each has a line
+            self.ended = time.monotonic()
+            self.mark = "[green]✓[/]"
+            self.doing = f"done: {event.description}"
+        elif event.kind == "done" and event.result is not None:
             self.ended = time.monotonic()
             from agent.cli.render import state_of
 
@@ -81,6 +85,9 @@ class Progress:
             who(t.flow.id, t.flow.setting.id, t.account): Line(len(plan(t.flow, choices).steps))
             for t in targets
         }
+        # The objects of a per-object setting are known once listed: a line each then, with
+        # as many steps as the listing's plan.
+        self.steps = {t.flow.id: len(plan(t.flow, choices).steps) for t in targets}
         self.quiet = quiet
         self.changing: list[str] = []
         self.live: Live | None = None
@@ -112,7 +119,7 @@ class Progress:
         named = who(event.platform, event.setting, event.account)
         if event.kind == "changing":
             self.changing.append(named)
-        line = self.lines[named]
+        line = self.lines.setdefault(named, Line(self.steps[event.platform]))
         line.update(event)
         if self.quiet or self.live:
             return

@@ -82,7 +82,7 @@ class Finder:
         """The visible elements `way` finds in `scope` (its own `within` and `beside` aside)."""
         if way.role:
             name = re.compile(way.name, re.I) if way.name else None
-            found = scope.get_by_role(way.role, name=name)
+            found = scope.get_by_role(way.role, name=name, checked=way.checked)
         elif way.text:
             found = scope.get_by_text(re.compile(way.text, re.I))
         elif way.href:  # the link's address ends with the path (before any ?query or #part)

@@ -12,6 +12,7 @@ from agent.models import Flow, Step
 
 
 class Part(StrEnum):
+    LIST = "list"  # list the person's objects (sites), for a setting each of them has
     DIRECT = "direct"  # open the setting's own page
     CLICK = "click"  # the way a person clicks there, when the direct route fails
     READ = "read"
@@ -53,9 +54,10 @@ class Plan:
 
 def plan(flow: Flow, choices: frozenset[str] = frozenset()) -> Plan:
     routes = " (or else ".join(flow.url(r) for r in flow.routes) + ")" * len(flow.also_direct)
-    rows: list[tuple[Part, str, Step | None]] = [
-        (Part.DIRECT, f"Open the setting's own page, {routes}", None)
-    ]
+    rows: list[tuple[Part, str, Step | None]] = []
+    if flow.per_object:
+        rows.append((Part.LIST, listing(flow), None))
+    rows.append((Part.DIRECT, f"Open the setting's own page, {routes}", None))
     rows += [(Part.CLICK, s.description, s) for s in flow.click_path]
     rows.append((Part.READ, flow.control.plan_read(flow.setting.control_label), None))
     rows += [
@@ -71,4 +73,14 @@ def plan(flow: Flow, choices: frozenset[str] = frozenset()) -> Plan:
             PlannedStep(number=n, part=part, description=text, step=step)
             for n, (part, text, step) in enumerate(rows, start=1)
         )
+    )
+
+
+def listing(flow: Flow) -> str:
+    """The plan's line for listing the objects of a per-object setting."""
+    every = flow.per_object
+    assert every is not None, "only a per-object flow lists objects"
+    return (
+        f"List your {every.plural} at {flow.url(every.list_page)} (at most {every.most}); then "
+        f"for each {every.noun}, on its own, the steps below"
     )

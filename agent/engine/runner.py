@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import random
 import re
 from datetime import UTC, datetime
@@ -38,33 +39,60 @@ async def run_targets(
     """Run `action` on every target (with its session, or why it has none): `options.jobs` at
     a time, each site's starts spaced out. The settings of one platform account run one after
     the other, in one slot: a page that saves all its settings at once, loaded beside another
-    run's change, would send the other setting back as it was."""
+    run's change, would send the other setting back as it was. A per-object setting (each
+    site's) lists the objects first, then runs one target per object, in turn, each with a
+    result of its own."""
     from agent.models.run import default_jobs
 
     slots = asyncio.Semaphore(options.jobs or default_jobs())
     spacing = Spacing(options.spacing)
     pairs = list(zip(targets, sessions, strict=True))
-    results: dict[int, Result] = {}
     accounts: dict[tuple[str, str], list[int]] = {}
     for index, target in enumerate(targets):
         accounts.setdefault((target.flow.id, target.account), []).append(index)
+
+    def done(target: Target, result: Result | None, description: str = "") -> None:
+        if options.on_event:
+            step = result.error.step if result and result.error and result.error.step else 0
+            said = result.state if result else description
+            options.on_event(Event.of(target, "done", step, said, result))
 
     async def one(target: Target, session: StorageState | OptoutError) -> Result:
         if not isinstance(session, OptoutError):  # a target without a session visits nothing
             await spacing.wait(target.site)
         result = await run_target(browser, target, session, action, options)
-        if options.on_event:
-            step = result.error.step if result.error and result.error.step else 0
-            options.on_event(Event.of(target, "done", step, result.state, result))
+        done(target, result)
         return result
+
+    async def each_object(target: Target, session: StorageState | OptoutError) -> list[Result]:
+        """A per-object setting: its objects listed first, then one target each, in turn;
+        the listing's own result only when it stopped or found none."""
+        if not isinstance(session, OptoutError):
+            await spacing.wait(target.site)
+        listing, keys = await run_listing(browser, target, session, action, options)
+        if not keys:
+            done(target, listing)
+            return [listing]
+        every = target.flow.per_object
+        assert every is not None, "a listing target's flow lists objects"
+        done(target, None, f"{len(keys)} {every.plural} listed")
+        return [
+            await one(dataclasses.replace(target, flow=target.flow.for_object(key)), session)
+            for key in keys
+        ]
 
     async def each_setting(indices: list[int]) -> None:
         async with slots:
             for index in indices:
-                results[index] = await one(*pairs[index])
+                target, session = pairs[index]
+                if target.flow.listing:
+                    results[index] = await each_object(target, session)
+                else:
+                    results[index] = [await one(target, session)]
 
+    results: dict[int, list[Result]] = {}
     await asyncio.gather(*(each_setting(indices) for indices in accounts.values()))
-    return [results[index] for index in range(len(pairs))]
+    return [result for index in range(len(pairs)) for result in results[index]]
 
 
 class Spacing:
@@ -121,6 +149,23 @@ async def run_target(
     return result
 
 
+async def run_listing(
+    browser: Browser,
+    target: Target,
+    session: StorageState | OptoutError,
+    action: Action,
+    options: Options,
+) -> tuple[Result, list[str] | None]:
+    """List the objects of a per-object target: their keys (None when the listing stopped),
+    and the listing's result, which says why it stopped or that there are none. A listing
+    only reads a page: it runs read-only (every write blocked) whatever the action."""
+    result = new_result(target, action)
+    if isinstance(session, OptoutError):
+        return failed(result, session), None
+    objects = await _in_context(browser, target, session, action, options, result, read_only=True)
+    return result, objects
+
+
 async def _in_context(
     browser: Browser,
     target: Target,
@@ -128,19 +173,24 @@ async def _in_context(
     action: Action,
     options: Options,
     result: Result,
-) -> None:
+    *,
+    read_only: bool | None = None,
+) -> list[str] | None:
+    """Walk the target in a context of its own; what a listing walk found (else None)."""
+    read_only = action != "apply" if read_only is None else read_only
     try:
-        context = await open_context(browser, target, session, read_only=action != "apply")
+        context = await open_context(browser, target, session, read_only=read_only)
     except OptoutError as e:
         failed(result, e)
-        return
+        return None
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options))
-        return
+        return None
     try:
-        await _visit(context, target, action, options, result)
+        return await _visit(context, target, action, options, result, read_only=read_only)
     except Exception as e:
         failed(result, bug(e, f"on {target.flow.name}", options))
+        return None
     finally:
         with contextlib.suppress(Exception, asyncio.TimeoutError):
             await asyncio.wait_for(context.close(), CLOSING_SECONDS)
@@ -185,10 +235,16 @@ async def open_context(
 
 
 async def _visit(
-    context: BrowserContext, target: Target, action: Action, options: Options, result: Result
-) -> None:
+    context: BrowserContext,
+    target: Target,
+    action: Action,
+    options: Options,
+    result: Result,
+    *,
+    read_only: bool,
+) -> list[str] | None:
     context.set_default_timeout(options.timeout * 1000)
-    guard = WriteGuard(target.flow) if action != "apply" else None
+    guard = WriteGuard(target.flow) if read_only else None
     if guard:
         await context.route("**/*", guard.route)
     page = await context.new_page()
@@ -214,6 +270,8 @@ async def _visit(
     try:
         await visit.walk_within_deadline(action, result)
         result.language = await visit.language()
+        if visit.objects:
+            return visit.objects  # each object's own result keeps its evidence, not the list
         result.evidence = await _evidence(visit, evidence, with_html=False)
     except OptoutError as e:
         failed(result, e, visit.step.number)
@@ -230,6 +288,7 @@ async def _visit(
             result.state = "unknown"  # a change may have been sent; no fresh load has shown it
         if guard and guard.blocked:
             visit.log.info(f"blocked {guard.blocked} write(s) the page tried in a read-only run")
+    return None
 
 
 async def _evidence(visit: Visit, evidence: Evidence, *, with_html: bool) -> list[str]:

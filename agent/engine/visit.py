@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from agent import log
-from agent.engine import navigate
+from agent.engine import navigate, objects
 from agent.engine.controls import driver
 from agent.engine.finder import POLL_SECONDS, Finder
 from agent.engine.overlays import close_if_notice, close_notice, names_pattern
@@ -66,6 +66,7 @@ class Visit:
         self.saved = False  # the page sent its save request
         self.verified = False  # the state was read again on a fresh load
         self.reloaded = False  # a page that failed to load was reloaded (once per visit)
+        self.objects: list[str] | None = None  # what a listing walk found (a per-object flow)
         self.stopped: OptoutError | None = None  # a wall met outside the walk (an overlay)
         # How the control was found, for the history: the way in (a direct route or the click
         # path) and the flow's locator that matched. When a site changes, the history shows
@@ -191,10 +192,16 @@ class Visit:
     async def walk(self, action: Action, result: Result) -> None:
         """Reach the setting, read it, and for `apply` switch it off only when it is ON, then
         prove it on a fresh load. `result` is filled in as the walk learns things, so that what
-        was read before an error is still reported."""
+        was read before an error is still reported. A per-object flow not yet for one object
+        only lists the objects (`objects`): with none, its result is "unavailable"."""
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         try:
+            if self.flow.listing:
+                self.objects = await objects.listed(self)
+                if not self.objects:
+                    result.state_before = result.state = "unavailable"
+                return
             if not await navigate.reach_setting(self):
                 result.state_before = result.state = "unavailable"
                 return

@@ -1,7 +1,17 @@
 """Data at the boundaries, as pydantic models: flows (what a platform module declares), sessions
 (what a session file holds), results (what `--json` prints), and what a run acts on."""
 
-from agent.models.flow import Choice, Control, Flow, Marker, MoreSetting, PlanItem, Setting, Walls
+from agent.models.flow import (
+    Choice,
+    Control,
+    Flow,
+    Marker,
+    MoreSetting,
+    PerObject,
+    PlanItem,
+    Setting,
+    Walls,
+)
 from agent.models.locate import Locate, Step, any_label, css, describe_ways, link_to, role, text
 from agent.models.result import Action, ErrorInfo, Result, State, exit_code
 from agent.models.run import Event, Options, Target, local_origin
@@ -20,6 +30,7 @@ __all__ = [
     "MoreSetting",
     "Options",
     "OriginStorage",
+    "PerObject",
     "PlanItem",
     "Result",
     "Setting",

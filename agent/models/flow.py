@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from agent.models.locate import Frozen, Locate, Step
 
@@ -114,6 +114,62 @@ class MoreSetting(Frozen):
     control: Control
 
 
+# Where a per-object flow's data names the object (a site's host): in the setting's id, its
+# routes, its steps' paths and its locators' names.
+OBJECT = "{object}"
+
+
+class PerObject(Frozen):
+    """A setting that each of the person's objects (sites, blogs) has on its own: the objects
+    are listed first, on `list_page`, one `items` element each, named by its `key_attribute`;
+    then each object's setting is a target of its own, whose flow is this one with "{object}"
+    replaced by the key everywhere (`Flow.for_object`). A key must fully match `key_pattern`
+    (it becomes part of paths and names: nothing else may slip in); more than `most` objects
+    stop the run before any is changed. `empty` is what the list page shows when there are
+    none: without it, a list page that shows no item is a changed site."""
+
+    noun: str = Field(pattern=r"^[a-z][a-z ]*$")  # "site": what one object is called
+    plural: str = Field(pattern=r"^[a-z][a-z ]*$")  # "sites"
+    list_page: str = Field(pattern=r"^/")
+    items: Locate
+    key_attribute: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    key_pattern: str
+    empty: tuple[Locate, ...] = ()
+    most: int = Field(default=50, ge=1)
+
+    @field_validator("key_pattern")
+    @classmethod
+    def _safe(cls, pattern: str) -> str:
+        re.compile(pattern)
+        for unsafe in ("/", "?", "#", '"', "'", "\\", " ", "{"):
+            if re.fullmatch(pattern, f"a{unsafe}b"):
+                raise ValueError(f"a key must never hold {unsafe!r}: it becomes part of paths")
+        return pattern
+
+    def key(self, raw: str | None) -> str | None:
+        """The key as listed, when it looks like one (else None: never used)."""
+        return raw if raw is not None and re.fullmatch(self.key_pattern, raw) else None
+
+
+def _for_object(value: Any, key: str, pattern: bool = False) -> Any:
+    """`value` (a flow's data) with "{object}" replaced by `key`, as a regular expression in
+    locators' name and text patterns, as it is everywhere else."""
+    if isinstance(value, str) and pattern:  # a label made a pattern has "{object}" escaped
+        return value.replace(re.escape(OBJECT), re.escape(key)).replace(OBJECT, re.escape(key))
+    if isinstance(value, str):
+        return value.replace(OBJECT, key)
+    if isinstance(value, tuple):
+        return tuple(_for_object(item, key) for item in value)
+    if isinstance(value, BaseModel):
+        regex = isinstance(value, Locate)
+        update = {
+            name: _for_object(getattr(value, name), key, regex and name in ("name", "text"))
+            for name in type(value).model_fields
+        }
+        return value.model_copy(update=update)
+    return value
+
+
 class Flow(Frozen):
     """Everything the engine needs to know about one platform's setting, as data."""
 
@@ -158,6 +214,10 @@ class Flow(Frozen):
     choices: tuple[Choice, ...] = ()
     languages: tuple[str, ...] = ("en",)  # UI languages whose labels the flow knows
     more_settings: tuple[MoreSetting, ...] = ()
+    # A setting each of the person's objects (sites) has: listed first, then one target each.
+    per_object: PerObject | None = None
+    # The object this flow is for (set by `for_object`); None: every object, to be listed.
+    object: str | None = None
 
     @model_validator(mode="after")
     def _settings_told_apart(self) -> Flow:
@@ -165,6 +225,33 @@ class Flow(Frozen):
         if len(set(ids)) != len(ids):
             raise ValueError(f"two settings of {self.id} have one id: {ids}")
         return self
+
+    @model_validator(mode="after")
+    def _objects_named(self) -> Flow:
+        named = OBJECT in self.setting.id and OBJECT in self.direct
+        if self.per_object is not None and self.object is None and not named:
+            raise ValueError(f"a per-object setting names {OBJECT} in its id and direct route")
+        return self
+
+    @property
+    def listing(self) -> bool:
+        """Whether a run of this flow lists the objects first (one target each then)."""
+        return self.per_object is not None and self.object is None
+
+    def for_object(self, key: str) -> Flow:
+        """This flow for one object: "{object}" replaced by its key everywhere."""
+        filled: Flow = _for_object(self, key)
+        return filled.model_copy(update={"object": key})
+
+    def object_of(self, setting: str) -> str | None:
+        """The object a setting id of this flow names ("alice.example/x" -> "alice.example"),
+        for a per-object flow; None for any other id."""
+        if self.per_object is None or self.object is not None:
+            return None
+        before, _, after = self.setting.id.partition(OBJECT)
+        if not (setting.startswith(before) and setting.endswith(after)):
+            return None
+        return self.per_object.key(setting[len(before) : len(setting) - len(after)])
 
     @property
     def per_setting(self) -> tuple[Flow, ...]:

@@ -46,14 +46,17 @@ class Locate(Frozen):
     # Only elements that have a state of their own (checked, pressed: True), or that have none
     # (False): a control is told from a row that only opens it by that.
     stateful: bool | None = None
+    # Only a control in this state (a radio or checkbox that is checked: True), by its role: a
+    # page may tell something by which option is chosen (a site that is not public).
+    checked: bool | None = None
 
     @model_validator(mode="after")
     def _one_way(self) -> Locate:
         ways = [self.role, self.text, self.href, self.css]
         if sum(way is not None for way in ways) != 1:
             raise ValueError("give exactly one of role (with an optional name), text, href or css")
-        if self.name is not None and self.role is None:
-            raise ValueError("name goes with role")
+        if (self.name is not None or self.checked is not None) and self.role is None:
+            raise ValueError("name and checked go with role")
         for pattern in (self.name, self.text):
             if pattern is not None:
                 re.compile(pattern)
@@ -68,6 +71,8 @@ class Locate(Frozen):
             what = f"css {self.css}"
         if self.stateful is not None:
             what += " with a state" if self.stateful else " without a state"
+        if self.checked is not None:
+            what += " (checked)" if self.checked else " (not checked)"
         if self.beside:
             what += f" beside {self.beside.describe()}"
         return f"{what} in {self.within.describe()}" if self.within else what
@@ -92,8 +97,9 @@ def role(
     *,
     within: Locate | None = None,
     beside: Locate | None = None,
+    checked: bool | None = None,
 ) -> Locate:
-    return Locate(role=role_name, name=name, within=within, beside=beside)
+    return Locate(role=role_name, name=name, within=within, beside=beside, checked=checked)
 
 
 def text(pattern: str) -> Locate:

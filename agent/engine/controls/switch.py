@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
 from agent.engine.controls.base import ControlDriver
+from agent.engine.finder import POLL_SECONDS
 from agent.models import Locate, PlanItem, describe_ways
+from agent.models.locate import readable
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator
@@ -29,7 +33,9 @@ READ_STATE_JS = """el => {
 class Switch(ControlDriver):
     """A switch or checkbox whose own checked state is the setting. It may sit behind a row that
     opens a small dialog (`reveal`), shut after the change with a button that only closes it
-    (`close`, never an accept)."""
+    (`close`, never an accept). `checked_means="off"`: an opt-out box ("Prevent sharing"),
+    checked when the setting is OFF. `save`: the button that sends the change (a form that
+    saves only when asked); pressed right after the click, and nothing else is."""
 
     kind: Literal["switch"] = "switch"
     find: tuple[Locate, ...] = Field(min_length=1)
@@ -39,6 +45,8 @@ class Switch(ControlDriver):
     # (under-18 accounts): read as not offered. Off by default: many pages disable a switch
     # while they load or save.
     disabled_means_not_offered: bool = False
+    checked_means: Literal["on", "off"] = "on"
+    save: tuple[Locate, ...] = ()
 
     # The switch has a state of its own; a row that only opens it has none. That tells them
     # apart when both carry the label (a toggle button, a row button).
@@ -47,7 +55,7 @@ class Switch(ControlDriver):
     def _with_a_state(cls, ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
         return tuple(way.model_copy(update={"stateful": True}) for way in ways)
 
-    @field_validator("reveal")
+    @field_validator("reveal", "save")
     @classmethod
     def _without_a_state(cls, ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
         return tuple(way.model_copy(update={"stateful": False}) for way in ways)
@@ -56,11 +64,22 @@ class Switch(ControlDriver):
     def shows(self) -> tuple[Locate, ...]:
         return self.find + self.reveal
 
+    @property
+    def clicks(self) -> tuple[Locate, ...]:
+        return self.shows + self.save
+
     def plan_read(self, label: str) -> str:
+        if self.checked_means == "off":
+            return f'Find the checkbox "{label}" and read whether it is checked (checked is off)'
         return f'Find the switch "{label}" and read whether it is on'
 
     def plan_switch_off(self, choices: frozenset[str]) -> tuple[PlanItem, ...]:
-        return (PlanItem(description="switch it off, and wait until the page has saved"),)
+        click = "check it" if self.checked_means == "off" else "switch it off"
+        if self.save:
+            names = " or ".join(f'"{readable(way.name)}"' if way.name else way.describe()
+                                for way in self.save)  # fmt: skip
+            click += f", press {names} (nothing else)"
+        return (PlanItem(description=f"{click}, and wait until the page has saved"),)
 
     async def locate(self, visit: Visit) -> Locator:
         """The setting's switch, opening the row it hides behind if need be."""
@@ -90,25 +109,67 @@ class Switch(ControlDriver):
         visit.found_with = matched[0] if matched else None
         return found
 
+    async def reading(self, visit: Visit, switch: Locator) -> str | None:
+        """"true" when the setting is ON, "false" when OFF (the checked state, read through
+        the control's polarity), else what the control reads."""
+        raw: str | None = await visit.bounded(switch.evaluate(READ_STATE_JS))
+        if self.checked_means == "off" and raw in ("true", "false"):
+            return "false" if raw == "true" else "true"
+        return raw
+
     async def read(self, visit: Visit) -> State:
         switch = await self.locate(visit)
         if self.disabled_means_not_offered and await switch.is_disabled():
             visit.log.info("the switch is disabled: the setting is not offered to this account")
             return "unavailable"
-        return self.state(visit, await visit.bounded(switch.evaluate(READ_STATE_JS)))
+        return self.state(visit, await self.reading(visit, switch))
 
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         visit.at(steps[0])
         switch = await self.locate(visit)
+        # The Save button is found before anything is clicked: without exactly one, nothing is.
+        save = await self._save_button(visit) if self.save else None
         # Read again at the moment of clicking: a click on a switch that is not ON would turn
         # it on.
-        if await visit.bounded(switch.evaluate(READ_STATE_JS)) != "true":
+        if await self.reading(visit, switch) != "true":
             raise visit.site_changed(
                 "the switch was no longer ON when optout was about to click it; nothing was "
                 "clicked. Run this again."
             )
         visit.about_to_change()
         await switch.click()
+        if save is not None:
+            await self._press(visit, switch, save)
+
+    async def _save_button(self, visit: Visit) -> Locator:
+        """The one button that sends the change; the site changed when there is none, or
+        several (optout never guesses which one saves)."""
+        found = await visit.find.present(self.save)
+        if found is None:
+            raise visit.site_changed(
+                f"the page has no {describe_ways(self.save)} button to save the change; "
+                "nothing was clicked."
+            )
+        if (count := await found.count()) > 1:
+            raise visit.site_changed(
+                f"{count} buttons could be {describe_ways(self.save)}; optout does not guess "
+                "which one saves. Nothing was clicked."
+            )
+        return found
+
+    async def _press(self, visit: Visit, switch: Locator, save: Locator) -> None:
+        """Press Save once the click shows (the switch reads OFF) and the button is enabled
+        (a page may disable it until something changed); else stop, nothing more clicked."""
+        deadline = time.monotonic() + visit.options.timeout
+        while await self.reading(visit, switch) != "false" or not await save.is_enabled():
+            if time.monotonic() > deadline:
+                raise visit.site_changed(
+                    f"after the click, {describe_ways(self.save)} stayed disabled (or the "
+                    "switch did not show OFF), so nothing was saved and nothing more clicked. "
+                    "Run this again, or do it by hand."
+                )
+            await asyncio.sleep(POLL_SECONDS)
+        await visit.click(save, f"the button that saves ({describe_ways(self.save)})")
 
     async def close_after(self, visit: Visit) -> None:
         if self.close:
