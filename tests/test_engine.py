@@ -526,3 +526,167 @@ def test_a_notice_is_known_with_either_apostrophe() -> None:
     assert all(pattern.match(n) for n in ("J\u2019ai compris", "j'ai compris", "No thanks"))
     assert not pattern.match("J\u2019ai compris tout")
 
+
+
+# An opt-out box, and a form saved by its button -------------------------------------------------
+
+OPT_OUT = "Keep my data out of training"
+BOX = f'<label><input type="checkbox" onclick="window.clicks = (window.clicks || 0) + 1" CHECKED>{OPT_OUT}</label>'
+SAVE_JS = "window.saved = document.querySelector('input').checked"
+OPT_OUT_BOX = Switch(find=(role("checkbox", f"^{OPT_OUT}$"),), checked_means="off")
+SAVED_BY_BUTTON = Switch(
+    find=OPT_OUT_BOX.find, checked_means="off", save=(role("button", "^Save$"),)
+)
+
+
+def quick_visit(page: Any, control: Switch) -> Visit:
+    """A visit of the example flow with `control`, that waits one second for anything."""
+    return Visit(page, Target(flow=example_flow(control)), Options(timeout=1))
+
+
+@pytest.mark.parametrize(
+    ("checked", "state"), [("checked", "off"), ("", "on"), ("checked disabled", "off")]
+)
+def test_an_opt_out_box_reads_off_when_checked(on_page, checked: str, state: str) -> None:
+    """Checked means protected (OFF), whatever else the box is (disabled: forced so by
+    another option, still OFF); unchecked means the platform may use the data (ON)."""
+
+    async def read(page: Any) -> str:
+        return await OPT_OUT_BOX.read(visit_of(page, example_flow(OPT_OUT_BOX)))
+
+    assert on_page(BOX.replace("CHECKED", checked), read) == state
+
+
+def test_a_checked_opt_out_box_is_never_clicked(on_page) -> None:
+    async def walk(page: Any) -> tuple[str, bool, bool]:
+        visit = visit_of(page, example_flow(SAVED_BY_BUTTON))
+        result = new_result(visit.target, "apply")
+        await visit.walk("apply", result)
+        return result.state, result.changed, await page.evaluate("window.clicks === undefined")
+
+    html = BOX.replace("CHECKED", "checked") + f'<button onclick="{SAVE_JS}">Save</button>'
+    assert on_page(html, walk) == ("off", False, True)
+
+
+def test_an_opt_out_box_is_checked_then_its_save_pressed_and_nothing_else(on_page) -> None:
+    from agent.engine.plan import Part
+
+    html = (
+        BOX.replace("CHECKED", "")
+        + f'<button onclick="{SAVE_JS}">Save</button>'
+        + '<button onclick="window.other = true">Save draft</button>'
+    )
+
+    async def switch_off(page: Any) -> list[Any]:
+        visit = quick_visit(page, SAVED_BY_BUTTON)
+        await SAVED_BY_BUTTON.turn_off(visit, visit.plan.part(Part.SWITCH))
+        return await page.evaluate("[window.clicks, window.saved, window.other === undefined]")
+
+    assert on_page(html, switch_off) == [1, True, True]
+
+
+@pytest.mark.parametrize(
+    ("buttons", "says", "clicks"),
+    [
+        ("", 'no button "Save" .* nothing was clicked', None),
+        ("<button>Save</button><button>Save</button>", "2 buttons could be .* Nothing was clicked", None),
+        ('<button aria-disabled="true" onclick="SAVE">Save</button>', "stayed disabled", 1),
+        ('<button disabled onclick="SAVE">Save</button>', "stayed disabled", 1),
+    ],
+)
+def test_without_one_enabled_save_button_nothing_is_saved(
+    on_page, buttons: str, says: str, clicks: int | None
+) -> None:
+    """No Save button, or two, and the box is not even clicked; a Save that stays disabled
+    after the click is not pressed (the page keeps the change unsent): the site changed."""
+    from agent.engine.plan import Part
+
+    html = BOX.replace("CHECKED", "") + buttons.replace("SAVE", SAVE_JS)
+
+    async def switch_off(page: Any) -> list[Any]:
+        visit = quick_visit(page, SAVED_BY_BUTTON)
+        with pytest.raises(SiteChanged, match=says):
+            await SAVED_BY_BUTTON.turn_off(visit, visit.plan.part(Part.SWITCH))
+        return await page.evaluate("[window.clicks ?? null, window.saved ?? null]")
+
+    assert on_page(html, switch_off) == [clicks, None]
+
+
+# A setting each object has (a site's) -----------------------------------------------------------
+
+
+def per_object_flow(**changes: Any) -> Flow:
+    from agent.models import PerObject, css
+
+    every = PerObject(
+        noun="site",
+        plural="sites",
+        list_page="/sites",
+        items=css("li[data-host]"),
+        key_attribute="data-host",
+        key_pattern=r"[a-z0-9]+(\.[a-z0-9]+)+",
+        empty=(text("^No sites yet$"),),
+        most=3,
+    )
+    setting = example_flow().setting.model_copy(update={"id": "{object}/train"})
+    return example_flow(
+        setting=setting, direct="/settings/{object}", per_object=every.model_copy(update=changes)
+    )
+
+
+def listing(html: str, flow: Flow | None = None) -> Any:
+    from agent.engine.objects import listed
+
+    async def run(page: Any) -> list[str]:
+        return await listed(Visit(page, Target(flow=flow or per_object_flow()), Options(timeout=2)))
+
+    return run
+
+
+def sites(*hosts: str) -> str:
+    return "<ul>" + "".join(f'<li data-host="{host}">{host}</li>' for host in hosts) + "</ul>"
+
+
+def test_objects_are_listed_in_order_each_once(on_page) -> None:
+    html = sites("b.example", "a.example", "b.example") + '<li data-host="c.example" hidden>c</li>'
+    assert on_page(html, listing(html), url="https://example.test/sites") == ["b.example", "a.example"]
+
+
+def test_an_empty_list_says_so(on_page) -> None:
+    html = "<p>No sites yet</p>"
+    assert on_page(html, listing(html), url="https://example.test/sites") == []
+
+
+@pytest.mark.parametrize(
+    ("html", "says"),
+    [
+        ("<p>Sites</p>", r"showed no site \(css li\[data-host\]\) and did not say there are none"),
+        (sites("a.example", "../../x"), "a site is listed as '../../x', which does not look like one"),
+        (sites("a.example", "b.example?x=1"), "does not look like one"),
+        (sites("a.ex", "b.ex", "c.ex", "d.ex"), "shows 4 sites, more than the 3 optout takes"),
+    ],
+)
+def test_a_list_that_cannot_be_trusted_stops_before_any_object(on_page, html: str, says: str) -> None:
+    with pytest.raises(SiteChanged, match=says):
+        on_page(html, listing(html), url="https://example.test/sites")
+
+
+def test_each_object_has_its_own_flow_and_setting() -> None:
+    flow = per_object_flow()
+    one = flow.for_object("a.example")
+    assert (one.setting.id, one.direct, one.object, one.listing) == (
+        "a.example/train", "/settings/a.example", "a.example", False,
+    )
+    assert flow.listing and flow.object_of("a.example/train") == "a.example"
+    assert flow.object_of("../x/train") is None and flow.object_of("a.example/other") is None
+    with pytest.raises(ValueError, match=r"names \{object\} in its id and direct route"):
+        example_flow(per_object=flow.per_object)
+    from agent.models import PerObject, css
+
+    loose = PerObject(noun="site", plural="sites", list_page="/s", items=css("li"),
+                      key_attribute="data-k", key_pattern=r".+")  # fmt: skip
+    assert [loose.key(raw) for raw in ("a.example", "a/b", "a?b", 'a"b', "", None)] == [
+        "a.example", None, None, None, None, None,
+    ]  # fmt: skip
+    by_link = loose.model_copy(update={"key_pattern": r"/blog/(?P<key>[a-z-]+)"})
+    assert (by_link.key("/blog/paper-lantern"), by_link.key("/blog/x/y")) == ("paper-lantern", None)

@@ -5,6 +5,11 @@ training switch, and grok.com's and Quora's switches that have no name of their 
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from tests.conftest import Replay
 
 
@@ -271,3 +276,148 @@ def test_x_2024_label_and_french(optout, replay: Replay) -> None:
         run = optout("apply", "x", "--base-url", server.url, "--json")
         assert run.code == 0, (fault, run.err)
         assert [server.settings[setting] for setting in X_SETTINGS] == [False, False], fault
+
+
+# WordPress.com: a checkbox per site, checked = protected, saved by a button ---------------------
+
+WRITES = "alicewrites.wordpress.com/prevent-third-party-sharing"
+BAKES = "alicebakes.com/prevent-third-party-sharing"
+ALBUM = "familyalbum842.wordpress.com/prevent-third-party-sharing"  # a Private site
+
+
+def wordpress_path(setting: str) -> str:
+    return f"/rest/v1.4/me/site-settings/{setting}"
+
+
+def test_wordpress_checks_the_box_of_each_public_site_and_saves(optout, replay: Replay) -> None:
+    server = replay("wordpress")
+    run = optout("apply", "wordpress", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["setting"], r["state_before"], r["state"], r["changed"], r["error"]) for r in run.json] == [
+        (WRITES, "on", "off", True, None),
+        (BAKES, "on", "off", True, None),
+        (ALBUM, "unavailable", "unavailable", False, None),
+    ]
+    assert server.settings[WRITES] is server.settings[BAKES] is True
+    assert server.settings[ALBUM] is False
+    assert [(w.path, w.body["value"]) for w in server.writes] == [
+        (wordpress_path(WRITES), True), (wordpress_path(BAKES), True),
+    ]  # fmt: skip
+    # Nothing else on the page was saved: visibility and search engines are as they were.
+    assert not any(server.settings[f"{host}/{key}"] for host in ("alicewrites.wordpress.com", "alicebakes.com")
+                   for key in ("discourage-search", "private", "coming-soon"))  # fmt: skip
+    assert run.json[0]["found_by"] == (
+        "direct route /settings/general/alicewrites.wordpress.com: checkbox "
+        '"Prevent third-party sharing for alicewrites.wordpress.com" with a state'
+    )
+    human = optout("status", "wordpress", "--base-url", server.url)
+    rows = [line.split(None, 3)[:3] for line in human.out.splitlines()[1:4]]
+    assert rows == [
+        ["wordpress/alicewrites.wordpress.com", "default", "OFF"],
+        ["wordpress/alicebakes.com", "default", "OFF"],
+        ["wordpress/familyalbum842.wordpress.com", "default", "not"],
+    ]
+
+
+def test_wordpress_box_forced_checked_by_discourage_is_left_alone(optout, replay: Replay) -> None:
+    """While "Discourage search engines" is checked the box shows checked and disabled: the
+    site is protected (OFF), whatever its own stored value; nothing is clicked."""
+    server = replay("wordpress")
+    server.settings["alicewrites.wordpress.com/discourage-search"] = True
+    run = optout("apply", "wordpress", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["setting"], r["state"], r["changed"]) for r in run.json][:2] == [
+        (WRITES, "off", False), (BAKES, "off", True),
+    ]  # fmt: skip
+    assert [w.path for w in server.writes] == [wordpress_path(BAKES)]
+    assert server.settings[WRITES] is False
+
+
+@pytest.mark.parametrize("fault", ["new_dashboard", "route_renamed"])
+def test_wordpress_moved_settings_page_is_reached_through_the_site(
+    optout, replay: Replay, fault: str
+) -> None:
+    """The settings page moved (the newer dashboard's Site visibility, with a "Save" disabled
+    until something changed; or a renamed route): the site's menu still leads there."""
+    server = replay("wordpress", fault)
+    run = optout("apply", "wordpress", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["state"], r["changed"]) for r in run.json] == [
+        ("off", True), ("off", True), ("unavailable", False),
+    ]  # fmt: skip
+    assert all(r["found_by"].startswith("click path:") for r in run.json[:2])
+    assert [(w.path, w.body["value"]) for w in server.writes] == [
+        (wordpress_path(WRITES), True), (wordpress_path(BAKES), True),
+    ]  # fmt: skip
+
+
+def test_wordpress_without_the_box_is_a_site_change(optout, replay: Replay) -> None:
+    server = replay("wordpress", "control_missing")
+    run = optout("apply", "wordpress", "--base-url", server.url, "--timeout", "3", "--json")
+    assert run.code == 5, run.err
+    first = run.json[0]["error"]
+    assert first["kind"] == "site_changed"
+    assert 'no switch "Prevent third-party sharing for alicewrites.wordpress.com"' in first["message"]
+    assert [r["error"]["kind"] for r in run.json[:2]] == ["site_changed"] * 2
+    assert (run.json[2]["state"], run.json[2]["error"]) == ("unavailable", None)
+    assert server.writes == []
+
+
+def test_wordpress_dry_run_and_status_write_nothing(optout, replay: Replay) -> None:
+    server = replay("wordpress")
+    for action in (["apply", "--dry-run"], ["status"]):
+        run = optout(*action, "wordpress", "--base-url", server.url, "--json")
+        assert run.code == 0, run.err
+        assert [r["state"] for r in run.json] == ["on", "on", "unavailable"]
+    assert server.writes == []
+    assert [k for k, v in server.settings.items() if v] == ["familyalbum842.wordpress.com/private"]
+
+
+def test_wordpress_plan_says_it_goes_site_by_site(optout) -> None:
+    plan = optout("plan", "wordpress")
+    assert plan.code == 0
+    assert (
+        'optout apply wordpress: switch off "Prevent third-party sharing" on WordPress.com, for '
+        "each of your sites (one result per site)"
+    ) in plan.out
+    assert "  1. List your sites at https://wordpress.com/sites (at most 50)" in plan.out
+    assert "https://wordpress.com/settings/general/<site>" in plan.out
+    assert 'press "Save settings" or "Save" (nothing else)' in plan.out
+
+
+def wordpress_target(server_url: str, **listing: Any) -> Any:
+    """WordPress.com's flow with its listing changed as a test needs (a page that lists none,
+    a list page that moved)."""
+    import flows
+    from agent.models import Target
+
+    flow = flows.load("wordpress")
+    assert flow.per_object is not None
+    every = flow.per_object.model_copy(update=listing)
+    return Target(flow=flow.model_copy(update={"per_object": every}), origin=server_url)
+
+
+def test_wordpress_account_without_sites_is_not_offered(replay: Replay, home: Path) -> None:
+    from agent.api import run
+    from agent.models import Options, css, text
+
+    server = replay("wordpress")
+    target = wordpress_target(server.url, items=css("tr[data-none]"), empty=(text("^Sites$"),))
+    [result] = run([target], "apply", Options(home=home))
+    assert (result.setting, result.state, result.error) == (
+        "{object}/prevent-third-party-sharing", "unavailable", None,
+    )  # fmt: skip
+    assert server.writes == []
+
+
+def test_wordpress_list_page_that_does_not_show_is_exit_5(replay: Replay, home: Path) -> None:
+    from agent.api import run
+    from agent.models import Options
+
+    server = replay("wordpress")
+    [result] = run([wordpress_target(server.url, list_page="/my-sites")], "apply", Options(home=home))
+    assert result.exit_code == 5 and result.error is not None
+    assert result.error.message.startswith(
+        f"Step 1 (list your sites): the list of your sites at {server.url}/my-sites did not open."
+    )
+    assert server.writes == []

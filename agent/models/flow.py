@@ -123,10 +123,12 @@ class PerObject(Frozen):
     """A setting that each of the person's objects (sites, blogs) has on its own: the objects
     are listed first, on `list_page`, one `items` element each, named by its `key_attribute`;
     then each object's setting is a target of its own, whose flow is this one with "{object}"
-    replaced by the key everywhere (`Flow.for_object`). A key must fully match `key_pattern`
-    (it becomes part of paths and names: nothing else may slip in); more than `most` objects
-    stop the run before any is changed. `empty` is what the list page shows when there are
-    none: without it, a list page that shows no item is a changed site."""
+    replaced by the key everywhere (`Flow.for_object`). The attribute must fully match
+    `key_pattern`, whose group "key", when it has one, is the key (a link's href
+    "/blog/(?P<key>[a-z-]+)"); a key becomes part of paths and names, so one that holds any of
+    `UNSAFE_IN_KEYS` is never used. More than `most` objects stop the run before any is
+    changed. `empty` is what the list page shows when there are none: without it, a list page
+    that shows no item is a changed site."""
 
     noun: str = Field(pattern=r"^[a-z][a-z ]*$")  # "site": what one object is called
     plural: str = Field(pattern=r"^[a-z][a-z ]*$")  # "sites"
@@ -139,16 +141,23 @@ class PerObject(Frozen):
 
     @field_validator("key_pattern")
     @classmethod
-    def _safe(cls, pattern: str) -> str:
+    def _compiles(cls, pattern: str) -> str:
         re.compile(pattern)
-        for unsafe in ("/", "?", "#", '"', "'", "\\", " ", "{"):
-            if re.fullmatch(pattern, f"a{unsafe}b"):
-                raise ValueError(f"a key must never hold {unsafe!r}: it becomes part of paths")
         return pattern
 
     def key(self, raw: str | None) -> str | None:
-        """The key as listed, when it looks like one (else None: never used)."""
-        return raw if raw is not None and re.fullmatch(self.key_pattern, raw) else None
+        """The key that the listed attribute names, when it looks like one (else None: never
+        used)."""
+        found = re.fullmatch(self.key_pattern, raw or "")
+        if found is None:
+            return None
+        key = found.group("key") if "key" in found.re.groupindex else found.group(0)
+        return key if key and not UNSAFE_IN_KEYS.intersection(key) else None
+
+
+# What a key may never hold: it becomes part of paths ("/", "?", "#", "%", "\\"), of CSS
+# attribute values (quotes) and of the flow's data ("{").
+UNSAFE_IN_KEYS = frozenset("/?#%\\\"'{} <>")
 
 
 def _for_object(value: Any, key: str, pattern: bool = False) -> Any:
