@@ -38,12 +38,7 @@ def of_setting(name: str, setting: str) -> Flow | None:
     """The platform's flow for one of its settings (of one object, for a per-object setting:
     "alice.example/sharing"); None for a setting it no longer has (an id in an older
     history)."""
-    for flow in settings(name):
-        if flow.setting.id == setting:
-            return flow
-        if (key := flow.object_of(setting)) is not None:
-            return flow.for_object(key)
-    return None
+    return load(name).of_setting(setting)
 
 
 def shown(name: str, setting: str) -> str:
@@ -64,8 +59,10 @@ def shown(name: str, setting: str) -> str:
 
 def named(name: str, setting: str) -> str:
     """The platform's name for people, and the setting's when it has several ("X: Grok
-    Personalization")."""
+    Personalization"), or the object's ("WordPress.com: alice.example")."""
     flow = of_setting(name, setting)
+    if flow is not None and flow.object is not None:
+        return f"{flow.name}: {flow.object}"
     if flow is None or len(settings(name)) == 1:
         return load(name).name
     return f"{flow.name}: {flow.setting.name}"

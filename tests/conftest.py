@@ -9,7 +9,7 @@ import contextlib
 import json
 import os
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +66,33 @@ def vault(home: Path) -> Vault:
 
 
 Replay = Callable[..., ReplayServer]
+
+# What the fixtures do not offer, by the server's own record: WordPress.com's Family Album is a
+# Private site (its "…/private" is true), which is shown no sharing checkbox.
+NOT_OFFERED = {"wordpress": {"familyalbum842.wordpress.com/prevent-third-party-sharing"}}
+
+
+def settings_of(name: str, kept: Iterable[str], *, listed: bool = True) -> list[str]:
+    """The settings a run of a platform gives a result for, in order: each of its settings;
+    for a setting each object has, each one of `kept` (the replay server's settings) that is
+    an object's, once listed (else the listing's own)."""
+    return [
+        setting
+        for flow in flows.settings(name)
+        for setting in (
+            [key for key in kept if flow.object_of(key)]
+            if flow.per_object and listed
+            else [flow.setting.id]
+        )
+    ]
+
+
+def replayed_settings(name: str) -> list[str]:
+    """`settings_of` the platform's unchanged replay (its fixture's settings)."""
+    from importlib.resources import files
+
+    site = json.loads((files("fixtures") / name / "site.json").read_text())
+    return settings_of(name, site["settings"])
 
 
 @pytest.fixture

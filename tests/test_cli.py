@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import flows
+from tests.conftest import NOT_OFFERED, replayed_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,15 +213,17 @@ def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> Non
     assert run.code == 0, run.out + run.err
     assert run.out == readme_block("demo output")  # character for character
     tables = [block.split("\n\n")[0].splitlines() for block in run.out.split("\n== ")[2:]]
-    shown = [flows.shown(name, each.setting.id) for name in flows.names() for each in flows.settings(name)]
+    settings = [(name, s) for name in flows.names() for s in replayed_settings(name)]
+    shown = [flows.shown(name, setting) for name, setting in settings]
     assert [[line.split()[0] for line in table[2:-1]] for table in tables] == [shown] * 4
     states = [[line.split()[2] for line in table[2:-1]] for table in tables]
-    every = len(shown)
-    assert states == [["ON"] * every, ["ON"] * every, ["OFF"] * every, ["OFF"] * every]
+    offered = [setting not in NOT_OFFERED.get(name, ()) for name, setting in settings]
+    assert states == [[state if yes else "not" for yes in offered] for state in ("ON", "ON", "OFF", "OFF")]
     assert "\nNow try it on your own account, where you are signed in:\n" in run.out
-    for name in shown:  # progress, one plain line per event, on stderr
-        assert f"{name} (demo): step 1/" in run.err and f"{name} (demo): done: OFF (" in run.err
+    for name, yes in zip(shown, offered, strict=True):  # progress, one plain line per event
+        assert f"{name} (demo): step " in run.err
+        assert f"{name} (demo): done: {'OFF' if yes else 'not offered'} (" in run.err
     evidence = home / "demo" / "evidence"
     assert f"The screenshots of each final state are in {evidence}" in run.err
-    assert len(list(evidence.rglob("*.png"))) == 4 * every
+    assert len(list(evidence.rglob("*.png"))) == 4 * len(shown)
     assert not list(home.rglob("*.session"))  # the throwaway sessions are gone

@@ -11,31 +11,12 @@ import pytest
 
 import flows
 from agent.replay import ReplayServer
-from tests.conftest import Replay
+from tests.conftest import NOT_OFFERED, Replay, settings_of
 
 
 @pytest.fixture(params=flows.names())
 def site(request: pytest.FixtureRequest, replay: Replay) -> tuple[str, ReplayServer]:
     return request.param, replay(request.param)
-
-
-# What the fixtures do not offer, by the server's own record: WordPress.com's Family Album is a
-# Private site (its "…/private" is true), which is shown no sharing checkbox.
-NOT_OFFERED = {"wordpress": {"familyalbum842.wordpress.com/prevent-third-party-sharing"}}
-
-
-def settings_of(name: str, server: ReplayServer, *, listed: bool = True) -> list[str]:
-    """The settings a run gives a result for, in order: each of the platform's; for a setting
-    each object has, every one the server keeps (once listed; else the listing's own)."""
-    return [
-        setting
-        for flow in flows.settings(name)
-        for setting in (
-            [key for key in server.settings if flow.object_of(key)]
-            if flow.per_object and listed
-            else [flow.setting.id]
-        )
-    ]
 
 
 def on(name: str, setting: str) -> bool:
@@ -55,7 +36,7 @@ def each_setting(
 ) -> list[tuple[str, dict]]:
     """The results, one per setting of the platform, in the flow's order, but for those the
     fixtures do not offer: these are checked here (not offered, never an error, no write)."""
-    assert [r["setting"] for r in results] == settings_of(name, server, listed=listed)
+    assert [r["setting"] for r in results] == settings_of(name, server.settings, listed=listed)
     skipped = NOT_OFFERED.get(name, set())
     for result in results:
         if result["setting"] in skipped:

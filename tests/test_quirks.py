@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import flows
-from tests.conftest import Replay
+from tests.conftest import NOT_OFFERED, Replay, replayed_settings, settings_of
 
 
 def test_chatgpt_signed_out_page_is_not_mistaken_for_the_account(
@@ -101,22 +101,29 @@ def test_all_platforms_at_once_one_failing(optout, replay: Replay) -> None:
     base = [arg for name, url in urls.items() for arg in ("--base-url", f"{name}={url}")]
     run = optout("apply", "--all", *base)
     assert run.code == 4
-    shown = {flows.shown(name, each.setting.id): name for name in urls for each in flows.settings(name)}
+    settings = {name: settings_of(name, replayed_settings(name), listed=name != "claude")
+                for name in urls}  # fmt: skip
+    shown = {flows.shown(name, setting): name for name in urls for setting in settings[name]}
+    skipped = {flows.shown(name, s) for name, each in NOT_OFFERED.items() for s in each}
     lines = run.out.splitlines()[: 1 + len(shown) + 1]  # the header, a row each, the totals
     assert run.out.splitlines()[len(lines)].startswith("Evidence of claude (default): ")
-    states_at = {line.index(state) for line in lines[1:-1] for state in ("OFF ", "no session")
+    states_at = {line.index(state) for line in lines[1:-1] for state in ("OFF ", "no session", "not offered")
                  if state in line}  # fmt: skip
     assert states_at == {lines[0].index("STATE")}  # the states line up in one column
     by_target = {line.split(" ")[0]: line for line in lines[1:-1]}
     assert by_target.keys() == shown.keys()
     assert "no session" in by_target["claude"] and "optout login claude" in by_target["claude"]
-    for target in shown.keys() - {"claude"}:
+    for target in shown.keys() - {"claude"} - skipped:
         assert by_target[target].split(None, 3)[2:] == ["OFF", "Switched off just now; a fresh load of the page shows it off."]
-    assert lines[-1] == f"In all: {len(shown) - 1} OFF, 1 no session"
+    for target in skipped:
+        assert by_target[target].split(None, 4)[2:4] == ["not", "offered"]
+    off = len(shown) - 1 - len(skipped)
+    assert lines[-1] == f"In all: {off} OFF, 1 no session" + (f", {len(skipped)} not offered" if skipped else "")
     as_json = optout("status", "--all", *base, "--json")
     assert as_json.code == 4
     assert {(r["platform"], r["setting"]): r["state"] for r in as_json.json} == {
-        (name, each.setting.id): "unknown" if name == "claude" else "off"
+        (name, setting): "unknown" if name == "claude" else "unavailable"
+        if setting in NOT_OFFERED.get(name, ()) else "off"
         for name in urls
-        for each in flows.settings(name)
+        for setting in settings[name]
     }

@@ -399,14 +399,20 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     found = sorted(p for p in folder.glob("*/" if args.platform else "*/*/") if p.is_dir())
     if args.account is not None:
         found = [p for p in found if p.name == args.account]
-    files = [(p, run) for p in found for run in runs(p)]
+    # A per-object setting keeps each object's evidence in a folder of its own (a site's).
+    files = [
+        (f"{p.parent.name}{'/' + q.name if q != p else ''} ({p.name})", run)
+        for p in found
+        for q in (p, *sorted(d for d in p.iterdir() if d.is_dir()))
+        for run in runs(q)
+    ]
     if not files:
         of = f" of {args.platform}" if args.platform else ""
         of += f" for account '{args.account}'" if args.account is not None else ""
         print(f"No evidence saved yet{of}: each status and apply saves some.", file=sys.stderr)
         return ExitCode.OK
-    for account, saved in files:
-        print(f"{account.parent.name} ({account.name}): {'  '.join(map(str, saved))}")
+    for named, saved in files:
+        print(f"{named}: {'  '.join(map(str, saved))}")
     if args.open:
         latest = max((run[0] for _, run in files), key=lambda p: p.name)
         webbrowser.open(latest.as_uri())

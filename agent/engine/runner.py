@@ -265,7 +265,12 @@ async def _visit(
     )
     await dismiss_overlays(visit)
     evidence = Evidence(
-        options.home, target.flow.id, target.account, action, keep=options.keep_evidence
+        options.home,
+        target.flow.id,
+        target.account,
+        action,
+        keep=options.keep_evidence,
+        of=target.flow.object,
     )
     try:
         await visit.walk_within_deadline(action, result)

@@ -152,7 +152,8 @@ class PerObject(Frozen):
         if found is None:
             return None
         key = found.group("key") if "key" in found.re.groupindex else found.group(0)
-        return key if key and not UNSAFE_IN_KEYS.intersection(key) else None
+        safe = key.strip(".") and not UNSAFE_IN_KEYS.intersection(key)  # ".." is no folder
+        return key if safe else None
 
 
 # What a key may never hold: it becomes part of paths ("/", "?", "#", "%", "\\"), of CSS
@@ -271,6 +272,17 @@ class Flow(Frozen):
             for more in self.more_settings
         )
         return (self, *others)
+
+    def of_setting(self, setting: str) -> Flow | None:
+        """The flow of one of the platform's settings, by its id (of one object, for a setting
+        each object has: "alice.example/sharing"); None for an id it does not have (one in an
+        older history)."""
+        for each in self.per_setting:
+            if each.setting.id == setting:
+                return each
+            if (key := each.object_of(setting)) is not None:
+                return each.for_object(key)
+        return None
 
     @property
     def choice_ids(self) -> frozenset[str]:

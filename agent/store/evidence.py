@@ -147,14 +147,25 @@ def run_sanitizer(sanitizer: Sanitizer, html: str) -> str:
 
 
 class Evidence:
-    """Where one run's evidence goes: OPTOUT_HOME/evidence/PLATFORM/ACCOUNT/."""
+    """Where one run's evidence goes: OPTOUT_HOME/evidence/PLATFORM/ACCOUNT/, and a folder of
+    its own for each object of a per-object setting (a site): the latest `keep` runs are kept
+    of each, and a run of many sites never prunes its own first sites' evidence."""
 
     def __init__(
-        self, home: Path, platform: str, account: str, action: str, *, keep: int = 0
+        self,
+        home: Path,
+        platform: str,
+        account: str,
+        action: str,
+        *,
+        keep: int = 0,
+        of: str | None = None,
     ) -> None:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         self.home = home
         self.folder = home / "evidence" / platform / account
+        if of is not None:
+            self.folder /= of
         self.name = f"{stamp}-{action}"
         self.keep = keep
 

@@ -352,8 +352,7 @@ def _read_png(name: str, evidence_root: Path | None) -> bytes | None:
 def _flow_of(flows_by_id: Mapping[str, Flow], target: Target) -> Flow | None:
     """The flow of the target's setting; None for a platform or setting optout no longer has."""
     flow = flows_by_id.get(target.platform)
-    settings = flow.per_setting if flow else ()
-    return next((each for each in settings if each.setting.id == target.setting), None)
+    return flow.of_setting(target.setting) if flow else None
 
 
 def _coverage(target: Target, flow: Flow | None) -> str:
