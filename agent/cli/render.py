@@ -221,6 +221,8 @@ def platform_lines(flow: Flow) -> list[str]:
     several)."""
     settings = [each.setting for each in flow.per_setting]
     lines = [f"{flow.id}: {flow.name}, " + ", ".join(f'"{s.name}"' for s in settings)]
+    if every := flow.per_object:
+        lines.append(f"  per {every.noun}: each of your {every.plural} on its own, a result each")
     for setting in settings:
         of = f"{setting.name}: " if len(settings) > 1 else ""
         lines += [f"  {of}regions: {setting.regions}", f"  {of}covers: {setting.covers}"]
@@ -236,6 +238,7 @@ def platform_json(flow: Flow) -> dict[str, Any]:
         "name": flow.name,
         **flow.setting.model_dump(),
         "more_settings": [more.setting.model_dump() for more in flow.more_settings],
+        "per_object": flow.per_object.plural if flow.per_object else None,
         "options": {choice.flag: choice.description for choice in flow.choices},
         "languages": list(flow.languages),
     }

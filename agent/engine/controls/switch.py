@@ -147,8 +147,8 @@ class Switch(ControlDriver):
         found = await visit.find.present(self.save)
         if found is None:
             raise visit.site_changed(
-                f"the page has no {describe_ways(self.save)} button to save the change; "
-                "nothing was clicked."
+                f"the page has no {describe_ways(self.save)} to save the change; nothing was "
+                "clicked."
             )
         if (count := await found.count()) > 1:
             raise visit.site_changed(
