@@ -30,7 +30,7 @@ async def listed(visit: Visit) -> list[str]:
     doing = f"list your {every.plural}"
     if not await navigate.goto(visit, every.list_page):
         raise visit.site_changed(
-            f"the list of your {every.plural} at {visit.flow.url(every.list_page)} did not "
+            f"the list of your {every.plural} at {visit.flow.url(every.list_page, visit.target.origin)} did not "
             "open.",
             doing=doing,
         )
