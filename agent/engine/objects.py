@@ -29,10 +29,9 @@ async def listed(visit: Visit) -> list[str]:
     visit.at(visit.plan.one(Part.LIST))
     doing = f"list your {every.plural}"
     if not await navigate.goto(visit, every.list_page):
+        url = visit.flow.url(every.list_page, visit.target.origin)
         raise visit.site_changed(
-            f"the list of your {every.plural} at {visit.flow.url(every.list_page, visit.target.origin)} did not "
-            "open.",
-            doing=doing,
+            f"the list of your {every.plural} at {url} did not open.", doing=doing
         )
     if await visit.appears((every.items, *every.empty)) is None:
         visit.walls.check_address()
