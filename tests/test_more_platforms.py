@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import flows
 from tests.conftest import Replay
 
 
@@ -311,12 +312,14 @@ def test_wordpress_checks_the_box_of_each_public_site_and_saves(optout, replay: 
         '"Prevent third-party sharing for alicewrites.wordpress.com" with a state'
     )
     human = optout("status", "wordpress", "--base-url", server.url)
-    rows = [line.split(None, 3)[:3] for line in human.out.splitlines()[1:4]]
+    rows = [line.split(None, 3) for line in human.out.splitlines()[1:4]]
     assert rows == [
-        ["wordpress/alicewrites.wordpress.com", "default", "OFF"],
-        ["wordpress/alicebakes.com", "default", "OFF"],
-        ["wordpress/familyalbum842.wordpress.com", "default", "not"],
-    ]
+        ["wordpress/alicewrites.wordpress.com", "default", "OFF", "Already off; nothing was changed."],
+        ["wordpress/alicebakes.com", "default", "OFF", "Already off; nothing was changed."],
+        ["wordpress/familyalbum842.wordpress.com", "default", "not",
+         "offered  WordPress.com does not offer this setting for familyalbum842.wordpress.com; "
+         "nothing to do."],
+    ]  # fmt: skip
 
 
 def test_wordpress_box_forced_checked_by_discourage_is_left_alone(optout, replay: Replay) -> None:
@@ -388,7 +391,6 @@ def test_wordpress_plan_says_it_goes_site_by_site(optout) -> None:
 def wordpress_target(server_url: str, **listing: Any) -> Any:
     """WordPress.com's flow with its listing changed as a test needs (a page that lists none,
     a list page that moved)."""
-    import flows
     from agent.models import Target
 
     flow = flows.load("wordpress")
@@ -408,6 +410,12 @@ def test_wordpress_account_without_sites_is_not_offered(replay: Replay, home: Pa
         "{object}/prevent-third-party-sharing", "unavailable", None,
     )  # fmt: skip
     assert server.writes == []
+    from agent.cli.render import happened
+
+    assert happened(result, target.flow) == (
+        "WordPress.com lists no sites for this account; nothing to do."
+    )
+    assert flows.shown("wordpress", result.setting) == "wordpress/*"
 
 
 def test_wordpress_list_page_that_does_not_show_is_exit_5(replay: Replay, home: Path) -> None:

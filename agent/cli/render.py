@@ -62,6 +62,10 @@ def happened(result: Result, flow: Flow) -> str:
     """The WHAT HAPPENED column: what was done, or why it stopped, in a sentence or two."""
     if result.error:  # its first line: the rest (how to report it) is the Next: line's
         said = result.error.message.splitlines()[0]
+    elif result.state == "unavailable" and flow.per_object and flow.object is None:
+        said = f"{flow.name} lists no {flow.per_object.plural} for this account; nothing to do."
+    elif result.state == "unavailable" and flow.object is not None:
+        said = f"{flow.name} does not offer this setting for {flow.object}; nothing to do."
     elif result.state == "unavailable":
         said = f"{flow.name} does not offer this setting to this account; nothing to do."
     elif result.changed:
