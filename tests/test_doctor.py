@@ -163,3 +163,21 @@ def test_open_without_a_file_manager_is_a_warning(
     monkeypatch.setattr(subprocess, "run", missing)
     _open_folder(tmp_path)
     assert f"could not open {tmp_path}; open it yourself" in capsys.readouterr().err
+
+
+def test_doctor_of_a_setting_each_site_has_walks_to_the_first_sites(
+    optout, replay: Replay, tmp_path: Path
+) -> None:
+    """WordPress.com's sites are listed first (read-only), then the way to the first site's
+    setting is recorded, as `status` would walk it."""
+    server = replay("wordpress", "control_missing")
+    out = tmp_path / "report.zip"
+    run_ = optout("doctor", "wordpress", "--base-url", server.url, "--out", str(out), "--timeout", "3")
+    assert run_.code == 5, run_.out + run_.err
+    files = unzip(out)
+    steps = json.loads(files["report.json"])["steps"]
+    # The site's host is the person's: the report has its shape, never its name.
+    assert steps[0]["number"] == 2 and "/settings/general/xxxxxxxxxxx." in steps[0]["url"]
+    assert "no switch" in steps[-1]["message"]
+    assert not [name for name, text in files.items() if "alicewrites" in text or "alicebakes" in text]
+    assert server.writes == []

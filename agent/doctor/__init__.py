@@ -122,8 +122,10 @@ async def _walk(
     created: datetime,
 ) -> tuple[Report, dict[str, str]]:
     import contextlib
+    from dataclasses import replace
 
     from agent.doctor.walk import Doctor
+    from agent.engine import objects
     from agent.engine.overlays import dismiss_overlays
     from agent.engine.runner import CLOSING_SECONDS, WriteGuard, open_context
     from agent.engine.visit import Visit
@@ -145,13 +147,42 @@ async def _walk(
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         visit = Visit(page, target, options)
         await dismiss_overlays(visit)
+        keys: list[str] = []
+        if flow.listing:  # a setting each site has: the way to the first site's is walked
+            keys = await objects.listed(visit)
+            if keys:
+                visit = Visit(page, replace(target, flow=flow.for_object(keys[0])), options)
         doctor = Doctor(visit, interface, report)
         await doctor.examine()
         report.blocked_writes = guard.blocked
-        return report, doctor.files
+        return masked(report, doctor.files, keys)
     finally:
         with contextlib.suppress(Exception, asyncio.TimeoutError):
             await asyncio.wait_for(context.close(), CLOSING_SECONDS)
+
+
+def masked(
+    report: Report, files: dict[str, str], keys: list[str]
+) -> tuple[Report, dict[str, str]]:
+    """The report and its files with every listed object's key (a site's host: the person's)
+    in its shape only ("xxxx.xxxxxxxxx.xxx"), as written, as a pattern and inside JSON."""
+    import json
+    import re
+
+    forms = {
+        form: re.sub(r"\w", "x", key)
+        for key in keys
+        for form in (key, re.escape(key), json.dumps(re.escape(key))[1:-1])
+    }
+    if not forms:
+        return report, files
+    pattern = re.compile("|".join(map(re.escape, sorted(forms, key=len, reverse=True))))
+
+    def mask(text: str) -> str:
+        return pattern.sub(lambda found: forms[found[0]], text)
+
+    shown = type(report).model_validate_json(mask(report.model_dump_json()))
+    return shown, {name: mask(text) for name, text in files.items()}
 
 
 def _versions(browser: Browser) -> Versions:
