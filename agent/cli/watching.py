@@ -94,7 +94,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     def watch(event: Event) -> None:
         if event.kind == "changing":
             changing.append(f"{event.platform} ({event.account})")
-        elif event.kind == "done":
+        elif event.kind == "done" and event.result is not None:  # not a list of sites
             progress.advance()
 
     try:
@@ -134,6 +134,7 @@ class Progress:
 
     def advance(self) -> None:
         self.done += 1
+        self.total = max(self.total, self.done)  # a per-site setting: a result per site
         if self.total < self.FROM:
             return
         if self.terminal:
