@@ -296,6 +296,10 @@
     p.setAttribute('data-mut', 'proxy');
     if (as !== 'label_checkbox' && as !== 'same') {
       if (ctl.labelledby) { p.setAttribute('aria-labelledby', ctl.labelledby); } else if (ctl.label) { p.setAttribute('aria-label', ctl.label); }
+    } else if (as === 'same' && ctl.labelledby && !p.hasAttribute('aria-labelledby') && !p.hasAttribute('aria-label')) {
+      /* Rendered anew, a control keeps its name; a <label for> names only the original (the
+         clone lost its id), so the clone is named by the same labels. */
+      p.setAttribute('aria-labelledby', ctl.labelledby);
     }
     setState(p, state);
     input = p.tagName === 'LABEL' ? p.querySelector('input') : p;

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 import flows
 from agent.engine.finder import BACKGROUND_SECONDS
-from agent.models import Action, Locate
+from agent.models import Action, Flow, Locate
 from agent.replay import Mutation
 from agent.replay.site import Site
 
@@ -405,7 +405,7 @@ class Mutant(BaseModel):
 
     def replay(self) -> Mutation:
         """The replay server's hook: the page script with this mutant's choices."""
-        flow = flows.load(self.platform)
+        flow = flow_of(self.platform)
         site = Site.model_validate_json(
             files("fixtures").joinpath(self.platform, "site.json").read_text()
         )
@@ -457,6 +457,23 @@ def _words(mutant: Mutant) -> list[str]:
         if op is not None:
             return list(op.params["words"])
     return ["On", "Off"]
+
+
+def flow_of(platform: str) -> Flow:
+    """The flow a mutant runs: the platform's; for a setting each site has, the first site's
+    the fixture keeps (a mutant is one page with one control, and one result)."""
+    flow = flows.load(platform)
+    if flow.per_object is None:
+        return flow
+    site = json.loads(files("fixtures").joinpath(platform, "site.json").read_text())
+    key = next(key for setting in site["settings"] if (key := flow.object_of(setting)))
+    return flow.for_object(key)
+
+
+def off_value(flow: Flow) -> bool:
+    """The value the server keeps while the setting is OFF: the control's own checked value,
+    which an opt-out box (checked = OFF) keeps True."""
+    return getattr(flow.control, "checked_means", "on") == "off"
 
 
 def applicable(kind: str) -> list[Operator]:

@@ -21,7 +21,7 @@ from agent.errors import ErrorKind
 from agent.models import Action, ErrorInfo, Options, Result, Target
 from agent.replay import ReplayServer, Write
 from agent.store.vault import Vault
-from mutation.operators import DECOY, Mutant, Outcome
+from mutation.operators import DECOY, Mutant, Outcome, flow_of, off_value
 
 ACTIONS: tuple[Action, ...] = ("status", "dry-run", "apply")
 # A run may take this many times --timeout (a few waits for things that never come, and the
@@ -107,7 +107,7 @@ class Verdict:
 
 
 def setting_path(mutant: Mutant, server: ReplayServer) -> str:
-    return f"{server.site.settings_api}/{flows.load(mutant.platform).setting.id}"
+    return f"{server.site.settings_api}/{flow_of(mutant.platform).setting.id}"
 
 
 def judge(mutant: Mutant, run: Run, server: ReplayServer, timeout: float) -> list[Violation]:
@@ -118,12 +118,15 @@ def judge(mutant: Mutant, run: Run, server: ReplayServer, timeout: float) -> lis
         found.append(Violation(invariant, run.action, detail))
 
     result, writes = run.result, run.writes
+    off = off_value(flow_of(mutant.platform))
+    # The stored value as a state: True while ON (an opt-out box keeps True while OFF).
+    stored_on = None if run.stored is None else run.stored is not off
     if run.action != "apply" and writes:
         violated("wrote_while_reading", ", ".join(f"POST {w.path}" for w in writes))
     if run.action == "apply":
         own = setting_path(mutant, server)
         for w in writes:
-            turns_on = isinstance(w.body, dict) and w.body.get("value") is not False
+            turns_on = isinstance(w.body, dict) and w.body.get("value") is not off
             if w.path != own or turns_on:
                 what = "a decoy" if w.path.endswith("/" + DECOY) else "not the setting"
                 detail = (
@@ -132,11 +135,11 @@ def judge(mutant: Mutant, run: Run, server: ReplayServer, timeout: float) -> lis
                     else f"POST {w.path} {w.body} (turns it on)"
                 )
                 violated("wrong_write", detail)
-    holds = {True: "ON", False: "OFF", None: "nothing"}[run.stored]
-    if (result.state == "off" or result.changed) and run.stored is not False:
+    holds = {True: "ON", False: "OFF", None: "nothing"}[stored_on]
+    if (result.state == "off" or result.changed) and stored_on is not False:
         said = "a change" if result.changed else "OFF"
         violated("false_success", f"reported {said}, the server holds {holds}")
-    elif result.state in ("on", "unavailable") and run.stored is not (result.state == "on"):
+    elif result.state in ("on", "unavailable") and stored_on is not (result.state == "on"):
         violated("false_state", f"reported {result.state.upper()}, the server holds {holds}")
     if run.seconds > DEADLINE_FACTOR * timeout:
         violated("past_deadline", f"{run.seconds:.1f}s > {DEADLINE_FACTOR} x {timeout:g}s")
@@ -207,7 +210,7 @@ async def _run_batch(
         initial = [dict(s.settings) for s in servers]
         targets = []
         for mutant, server in zip(mutants, servers, strict=True):
-            flow = flows.load(mutant.platform)
+            flow = flow_of(mutant.platform)
             vault.save(mutant.platform, mutant.account, server.make_session(flow.cookie_domain))
             targets.append(Target(flow=flow, account=mutant.account, origin=server.url))
         verdicts = [Verdict(m) for m in mutants]
@@ -220,7 +223,7 @@ async def _run_batch(
             results = await _run_bounded(targets, action, options)
             batch_end = time.time()
             for verdict, server, result in zip(verdicts, servers, results, strict=True):
-                setting = flows.load(verdict.mutant.platform).setting.id
+                setting = flow_of(verdict.mutant.platform).setting.id
                 run = Run(
                     action=action,
                     result=result,
