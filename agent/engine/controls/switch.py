@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 
 from agent.engine.controls.base import ControlDriver
-from agent.engine.finder import POLL_SECONDS
 from agent.models import Locate, PlanItem, describe_ways
 from agent.models.locate import readable
 
@@ -161,14 +158,15 @@ class Switch(ControlDriver):
         """Press Save once it is enabled (a page may disable it until something changed); else
         stop, nothing more clicked. The control is not read again here (a page may render it
         anew after the click): the fresh load that follows is the judge."""
-        deadline = time.monotonic() + visit.options.timeout
-        while not await save.is_enabled():
-            if time.monotonic() > deadline:
-                raise visit.site_changed(
-                    f"after the click, {describe_ways(self.save)} stayed disabled, so nothing "
-                    "was saved and nothing more clicked. Run this again, or do it by hand."
-                )
-            await asyncio.sleep(POLL_SECONDS)
+        from playwright.async_api import expect
+
+        try:
+            await expect(save).to_be_enabled(timeout=visit.options.timeout * 1000)
+        except AssertionError:
+            raise visit.site_changed(
+                f"after the click, {describe_ways(self.save)} stayed disabled, so nothing "
+                "was saved and nothing more clicked. Run this again, or do it by hand."
+            ) from None
         await visit.click(save, f"the button that saves ({describe_ways(self.save)})")
 
     async def close_after(self, visit: Visit) -> None:
