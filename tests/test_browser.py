@@ -39,6 +39,40 @@ def test_playwright_chromium_before_installed_ones(
     assert browser.find_browser(str(bundled)) == str(bundled)
 
 
+def executable(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("#!/bin/sh\n")
+    path.chmod(0o755)
+    return path
+
+
+def test_a_run_without_a_window_takes_playwrights_headless_shell(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("OPTOUT_BROWSER", raising=False)
+    chromium = executable(tmp_path / "chromium-1255" / "chrome-linux64" / "chrome")
+    shell = tmp_path / "chromium_headless_shell-1255" / "chrome-headless-shell-linux64"
+    shell = executable(shell / "chrome-headless-shell")
+    executable(tmp_path / "chromium_headless_shell-1200" / "chrome-linux" / "headless_shell")
+    assert browser.find_browser(str(chromium), headless=True) == str(shell)
+    assert browser.find_browser(str(chromium)) == str(chromium)  # a window needs the full one
+
+
+def test_a_run_without_a_window_takes_an_installed_headless_shell_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("OPTOUT_BROWSER", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setitem(browser.INSTALLED, "linux", ["chromium"])
+    executable(tmp_path / "chromium")
+    shell = executable(tmp_path / "chromium-headless-shell")
+    # Playwright's Chromium, not installed, and no shell beside it.
+    bundled = str(tmp_path / "ms-playwright" / "chromium-1255" / "chrome-linux64" / "chrome")
+    assert browser.find_browser(bundled, headless=True) == str(shell)
+    assert browser.find_browser(bundled) == str(tmp_path / "chromium")
+    assert browser.find_browser(str(executable(Path(bundled))), headless=True) == bundled
+
+
 @pytest.mark.own_browser
 def test_no_browser_says_how_to_get_one(
     optout, signed_in, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
