@@ -34,7 +34,7 @@ from agent.engine.browser import QUIET_FLAGS, find_browser
 url, li_at, jsessionid = sys.argv[1:4]
 host = url.split("//")[1].split(":")[0]
 with sync_playwright() as p:
-    browser = p.chromium.launch(executable_path=find_browser(p.chromium.executable_path),
+    browser = p.chromium.launch(executable_path=find_browser(p.chromium.executable_path, headless=True),
                                 args=QUIET_FLAGS + ["--no-sandbox"])
     context = browser.new_context()
     context.add_cookies([{"name": "li_at", "value": li_at, "domain": host, "path": "/"},

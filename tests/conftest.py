@@ -70,6 +70,9 @@ Replay = Callable[..., ReplayServer]
 # What the fixtures do not offer, by the server's own record: WordPress.com's Family Album is a
 # Private site (its "…/private" is true), which is shown no sharing checkbox.
 NOT_OFFERED = {"wordpress": {"familyalbum842.wordpress.com/prevent-third-party-sharing"}}
+# What the fixtures start OFF: Tumblr's "quiet diary" is hidden from search results (its
+# "…/hide-from-search" is true), which shows its sharing protection on, and unchangeable.
+ALREADY_OFF = {"tumblr": {"lantern-diary/prevent-third-party-sharing"}}
 
 
 def settings_of(name: str, kept: Iterable[str], *, listed: bool = True) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flows
-from tests.conftest import NOT_OFFERED, replayed_settings
+from tests.conftest import ALREADY_OFF, NOT_OFFERED, replayed_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -218,7 +218,11 @@ def test_demo_runs_the_whole_flow_as_the_readme_shows(optout, home: Path) -> Non
     assert [[line.split()[0] for line in table[2:-1]] for table in tables] == [shown] * 4
     states = [[line.split()[2] for line in table[2:-1]] for table in tables]
     offered = [setting not in NOT_OFFERED.get(name, ()) for name, setting in settings]
-    assert states == [[state if yes else "not" for yes in offered] for state in ("ON", "ON", "OFF", "OFF")]
+    off = [setting in ALREADY_OFF.get(name, ()) for name, setting in settings]
+    assert states == [
+        ["not" if not yes else "OFF" if was_off else state for yes, was_off in zip(offered, off, strict=True)]
+        for state in ("ON", "ON", "OFF", "OFF")
+    ]
     assert "\nNow try it on your own account, where you are signed in:\n" in run.out
     for name, yes in zip(shown, offered, strict=True):  # progress, one plain line per event
         assert f"{name} (demo): step " in run.err

@@ -178,6 +178,6 @@ def test_doctor_of_a_setting_each_site_has_walks_to_the_first_sites(
     steps = json.loads(files["report.json"])["steps"]
     # The site's host is the person's: the report has its shape, never its name.
     assert steps[0]["number"] == 2 and "/settings/general/xxxxxxxxxxx." in steps[0]["url"]
-    assert "no switch" in steps[-1]["message"]
+    assert "no checkbox" in steps[-1]["message"]
     assert not [name for name, text in files.items() if "alicewrites" in text or "alicebakes" in text]
     assert server.writes == []

@@ -688,5 +688,11 @@ def test_each_object_has_its_own_flow_and_setting() -> None:
     assert [loose.key(raw) for raw in ("a.example", "a/b", "a?b", 'a"b', "", None)] == [
         "a.example", None, None, None, None, None,
     ]  # fmt: skip
-    by_link = loose.model_copy(update={"key_pattern": r"/blog/(?P<key>[a-z-]+)"})
-    assert (by_link.key("/blog/paper-lantern"), by_link.key("/blog/x/y")) == ("paper-lantern", None)
+    by_link = PerObject(noun="blog", plural="blogs", list_page="/s", items=css("a"),
+                        key_attribute="href", key_pattern="[a-z-]+", key_within="/blog/{key}")  # fmt: skip
+    assert [by_link.key(raw) for raw in ("/blog/paper-lantern", "/blog/x/y", "paper-lantern")] == [
+        "paper-lantern", None, None,
+    ]  # fmt: skip
+    assert (by_link.is_key("paper-lantern"), by_link.is_key("/blog/paper-lantern")) == ("paper-lantern", None)
+    with pytest.raises(ValueError, match="key_within"):
+        by_link.model_validate(by_link.model_dump() | {"key_within": "/blog/"})

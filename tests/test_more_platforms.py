@@ -1,7 +1,8 @@
 """The quirks of the platforms added in issue 14, each met by a general engine mechanism:
 Grammarly's second page for single-user Pro, Perplexity's older label, its upsell, its page that
 serves signed-out visitors and its Enterprise accounts, Pinterest's feed filter beside the
-training switch, and grok.com's and Quora's switches that have no name of their own."""
+training switch, grok.com's and Quora's switches that have no name of their own, and the
+settings each WordPress.com site and each Tumblr blog has on its own."""
 
 from __future__ import annotations
 
@@ -360,7 +361,7 @@ def test_wordpress_without_the_box_is_a_site_change(optout, replay: Replay) -> N
     assert run.code == 5, run.err
     first = run.json[0]["error"]
     assert first["kind"] == "site_changed"
-    assert 'no switch "Prevent third-party sharing for alicewrites.wordpress.com"' in first["message"]
+    assert 'no checkbox "Prevent third-party sharing for alicewrites.wordpress.com"' in first["message"]
     assert [r["error"]["kind"] for r in run.json[:2]] == ["site_changed"] * 2
     assert (run.json[2]["state"], run.json[2]["error"]) == ("unavailable", None)
     assert server.writes == []
@@ -429,3 +430,84 @@ def test_wordpress_list_page_that_does_not_show_is_exit_5(replay: Replay, home: 
         f"Step 1 (list your sites): the list of your sites at {server.url}/my-sites did not open."
     )
     assert server.writes == []
+
+
+# Tumblr: a toggle per blog, on = protected, saved by the flip itself --------------------------
+
+BLOGS = ("paperlantern", "lantern-sketches", "lantern-diary")  # the main blog, then side blogs
+
+
+def tumblr_path(blog: str, key: str = "prevent-third-party-sharing") -> str:
+    return f"/api/v2/settings/{blog}/{key}"
+
+
+def test_tumblr_switches_on_the_protection_of_each_blog(optout, replay: Replay) -> None:
+    """Two blogs are switched, each by its own toggle; the third, hidden from search, shows its
+    protection on and unchangeable: already off, never clicked."""
+    server = replay("tumblr")
+    run = optout("apply", "tumblr", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["setting"], r["state_before"], r["state"], r["changed"]) for r in run.json] == [
+        ("paperlantern/prevent-third-party-sharing", "on", "off", True),
+        ("lantern-sketches/prevent-third-party-sharing", "on", "off", True),
+        ("lantern-diary/prevent-third-party-sharing", "off", "off", False),
+    ]
+    assert [(w.path, w.body["value"]) for w in server.writes] == [
+        (tumblr_path("paperlantern"), True), (tumblr_path("lantern-sketches"), True),
+    ]  # fmt: skip
+    assert [server.settings[f"{blog}/hide-from-search"] for blog in BLOGS] == [False, False, True]
+    assert run.json[0]["found_by"] == (
+        'direct route /settings/blog/paperlantern: switch "Prevent third-party sharing for '
+        'paperlantern" with a state'
+    )
+    human = optout("status", "tumblr", "--base-url", server.url)
+    assert [line.split()[:3] for line in human.out.splitlines()[1:4]] == [
+        [f"tumblr/{blog}", "default", "OFF"] for blog in BLOGS
+    ]
+
+
+def test_tumblr_protection_forced_on_by_hiding_from_search_is_left_alone(
+    optout, replay: Replay
+) -> None:
+    """Hidden from search, a blog shows its protection on and disabled whatever its own stored
+    value: it reads OFF and nothing is clicked on it."""
+    server = replay("tumblr")
+    server.settings["paperlantern/hide-from-search"] = True
+    run = optout("apply", "tumblr", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["state_before"], r["changed"]) for r in run.json] == [
+        ("off", False), ("on", True), ("off", False),
+    ]  # fmt: skip
+    assert [w.path for w in server.writes] == [tumblr_path("lantern-sketches")]
+    assert server.settings["paperlantern/prevent-third-party-sharing"] is False
+
+
+def test_tumblr_moved_blog_settings_are_reached_through_the_settings_menu(
+    optout, replay: Replay
+) -> None:
+    """Blog settings moved to /blog/<blog>/settings, and a consent dialog covers every page:
+    the blogs are still listed, the dialog is refused, and the menu leads to each blog."""
+    server = replay("tumblr", "route_renamed", "consent_dialog")
+    run = optout("apply", "tumblr", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert [(r["state"], r["changed"]) for r in run.json] == [
+        ("off", True), ("off", True), ("off", False),
+    ]  # fmt: skip
+    assert all(r["found_by"].startswith("click path:") for r in run.json)
+    assert [w.path for w in server.writes] == [tumblr_path(blog) for blog in BLOGS[:2]]
+
+
+def test_tumblr_plan_says_it_goes_blog_by_blog(optout) -> None:
+    plan = optout("plan", "tumblr")
+    assert plan.code == 0
+    assert (
+        'optout apply tumblr: switch off "Prevent third-party sharing" on Tumblr, for each of '
+        "your blogs (one result per blog)"
+    ) in plan.out
+    assert "  1. List your blogs at https://www.tumblr.com/settings/account (at most 50)" in plan.out
+    assert "https://www.tumblr.com/settings/blog/<blog>" in plan.out
+    assert (
+        'Find the switch "Prevent third-party sharing for <blog>" and read whether it is on '
+        "(on protects: the setting is off)"
+    ) in plan.out
+    assert "Only if the setting is ON: switch it on (on protects)" in plan.out

@@ -11,7 +11,7 @@ import pytest
 
 import flows
 from agent.replay import ReplayServer
-from tests.conftest import NOT_OFFERED, Replay, settings_of
+from tests.conftest import ALREADY_OFF, NOT_OFFERED, Replay, settings_of
 
 
 @pytest.fixture(params=flows.names())
@@ -32,17 +32,25 @@ def writes_to(setting: str, server: ReplayServer) -> list:
 
 
 def each_setting(
-    name: str, results: list[dict], server: ReplayServer, *, listed: bool = True
+    name: str,
+    results: list[dict],
+    server: ReplayServer,
+    *,
+    listed: bool = True,
+    read: bool = True,
 ) -> list[tuple[str, dict]]:
     """The results, one per setting of the platform, in the flow's order, but for those the
-    fixtures do not offer: these are checked here (not offered, never an error, no write)."""
+    fixtures do not offer or start OFF (when the page could be `read`): these are checked here
+    (as they were, never an error, no write)."""
     assert [r["setting"] for r in results] == settings_of(name, server.settings, listed=listed)
-    skipped = NOT_OFFERED.get(name, set())
+    starts = {setting: "unavailable" for setting in NOT_OFFERED.get(name, ())}
+    if read:
+        starts |= {setting: "off" for setting in ALREADY_OFF.get(name, ())}
     for result in results:
-        if result["setting"] in skipped:
-            assert (result["state"], result["error"]) == ("unavailable", None), result
+        if result["setting"] in starts:
+            assert (result["state"], result["error"]) == (starts[result["setting"]], None), result
             assert writes_to(result["setting"], server) == []
-    return [(r["setting"], r) for r in results if r["setting"] not in skipped]
+    return [(r["setting"], r) for r in results if r["setting"] not in starts]
 
 
 def test_status_reads_on_then_off_and_changes_nothing(optout, site) -> None:
@@ -125,7 +133,7 @@ def test_control_missing_is_exit_5_with_evidence(optout, site) -> None:
     server.add_fault("control_missing")
     run = optout("apply", name, "--base-url", server.url, "--timeout", "2", "--json")
     assert run.code == 5, run.json
-    for _, result in each_setting(name, run.json, server):
+    for _, result in each_setting(name, run.json, server, read=False):
         assert result["error"]["kind"] == "site_changed" and result["error"]["step"]
         png, html = result["evidence"]
         assert Path(png).read_bytes().startswith(b"\x89PNG")

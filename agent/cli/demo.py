@@ -56,8 +56,8 @@ def demo(options: Options, *, quiet: bool = False) -> int:
     out, err = console(sys.stdout), console(sys.stderr)
     out.print(
         f"optout demo: the whole opt-out against a local replay of {', '.join(replayed)}\n"
-        "(reconstructed pages; each setting starts ON where it is offered), with throwaway "
-        "sessions: nothing real is touched.",
+        "(reconstructed pages, where a setting starts ON unless the account is not offered it "
+        "or already has it off), with throwaway sessions: nothing real is touched.",
         soft_wrap=True,
     )
     out.print(f"\n== optout plan {flows.EXAMPLE}: what apply will do, without a browser")

@@ -61,7 +61,7 @@ def plan(flow: Flow, choices: frozenset[str] = frozenset()) -> Plan:
     rows += [(Part.CLICK, s.description, s) for s in flow.click_path]
     rows.append((Part.READ, flow.control.plan_read(flow.setting.control_label), None))
     rows += [
-        (Part.SWITCH, ("Only if it is ON: " if i == 0 else "") + item.description, item.step)
+        (Part.SWITCH, ("Only if the setting is ON: " if i == 0 else "") + item.description, item.step)
         for i, item in enumerate(flow.control.plan_switch_off(choices))
     ]
     rows += [

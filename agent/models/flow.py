@@ -119,16 +119,20 @@ class MoreSetting(Frozen):
 OBJECT = "{object}"
 
 
+KEY = "{key}"  # where the key is in what a listed attribute holds (`PerObject.key_within`)
+
+
 class PerObject(Frozen):
     """A setting that each of the person's objects (sites, blogs) has on its own: the objects
     are listed first, on `list_page`, one `items` element each, named by its `key_attribute`;
     then each object's setting is a target of its own, whose flow is this one with "{object}"
-    replaced by the key everywhere (`Flow.for_object`). The attribute must fully match
-    `key_pattern`, whose group "key", when it has one, is the key (a link's href
-    "/blog/(?P<key>[a-z-]+)"); a key becomes part of paths and names, so one that holds any of
-    `UNSAFE_IN_KEYS` is never used. More than `most` objects stop the run before any is
-    changed. `empty` is what the list page shows when there are none: without it, a list page
-    that shows no item is a changed site."""
+    replaced by the key everywhere (`Flow.for_object`). A key must fully match `key_pattern`
+    (what a key looks like: a host, a blog's name); the attribute must fully match
+    `key_within`, a regular expression with "{key}" where the key is, when it holds more than
+    the key (a link's href: "/blog/{key}"). A key becomes part of paths and names, so one that
+    holds any of `UNSAFE_IN_KEYS` is never used. More than `most` objects stop the run before
+    any is changed. `empty` is what the list page shows when there are none: without it, a
+    list page that shows no item is a changed site."""
 
     noun: str = Field(pattern=r"^[a-z][a-z ]*$")  # "site": what one object is called
     plural: str = Field(pattern=r"^[a-z][a-z ]*$")  # "sites"
@@ -136,25 +140,30 @@ class PerObject(Frozen):
     items: Locate
     key_attribute: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     key_pattern: str
+    key_within: str = Field(default=KEY, pattern=r"\{key\}")
     empty: tuple[Locate, ...] = ()
     most: int = Field(default=50, ge=1)
 
-    @field_validator("key_pattern")
-    @classmethod
-    def _compiles(cls, pattern: str) -> str:
-        re.compile(pattern)
-        return pattern
+    @model_validator(mode="after")
+    def _compiles(self) -> PerObject:
+        re.compile(self.key_pattern)
+        re.compile(self._attribute)
+        return self
+
+    @property
+    def _attribute(self) -> str:
+        return self.key_within.replace(KEY, f"(?P<key>{self.key_pattern})")
 
     def key(self, raw: str | None) -> str | None:
         """The key that the listed attribute names, when it looks like one (else None: never
         used)."""
-        found = re.fullmatch(self.key_pattern, raw or "")
-        if found is None:
-            return None
-        key = found.group("key") if "key" in found.re.groupindex else found.group(0)
-        safe = key.strip(".") and not UNSAFE_IN_KEYS.intersection(key)  # ".." is no folder
-        return key if safe else None
+        found = re.fullmatch(self._attribute, raw or "")
+        return self.is_key(found.group("key")) if found else None
 
+    def is_key(self, key: str) -> str | None:
+        """`key`, when it looks like one and is safe to use (else None)."""
+        safe = key.strip(".") and not UNSAFE_IN_KEYS.intersection(key)  # ".." is no folder
+        return key if safe and re.fullmatch(self.key_pattern, key) else None
 
 # What a key may never hold: it becomes part of paths ("/", "?", "#", "%", "\\"), of CSS
 # attribute values (quotes) and of the flow's data ("{").
@@ -261,7 +270,7 @@ class Flow(Frozen):
         before, _, after = self.setting.id.partition(OBJECT)
         if not (setting.startswith(before) and setting.endswith(after)):
             return None
-        return self.per_object.key(setting[len(before) : len(setting) - len(after)])
+        return self.per_object.is_key(setting[len(before) : len(setting) - len(after)])
 
     @property
     def per_setting(self) -> tuple[Flow, ...]:

@@ -3,6 +3,7 @@ accessible name first) and `Step` (one move a person makes: open a page or click
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -57,9 +58,9 @@ class Locate(Frozen):
             raise ValueError("give exactly one of role (with an optional name), text, href or css")
         if (self.name is not None or self.checked is not None) and self.role is None:
             raise ValueError("name and checked go with role")
-        for pattern in (self.name, self.text):
-            if pattern is not None:
-                re.compile(pattern)
+        for source in (self.name, self.text):
+            if source is not None:
+                pattern(source)
         return self
 
     def describe(self) -> str:
@@ -76,6 +77,14 @@ class Locate(Frozen):
         if self.beside:
             what += f" beside {self.beside.describe()}"
         return f"{what} in {self.within.describe()}" if self.within else what
+
+
+@functools.cache
+def pattern(source: str) -> re.Pattern[str]:
+    """A name or text pattern, compiled once per process: compiling one of the flows' patterns
+    (every language's label, the state words, the letters of every Latin script, in any case)
+    takes milliseconds, and a run looks for the same ones again and again."""
+    return re.compile(source, re.I)
 
 
 def readable(pattern: str | None) -> str:

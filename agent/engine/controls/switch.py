@@ -65,13 +65,24 @@ class Switch(ControlDriver):
     def clicks(self) -> tuple[Locate, ...]:
         return self.shows + self.save
 
+    @property
+    def noun(self) -> str:
+        """What a person calls the control: a checkbox when it can only be one."""
+        return "checkbox" if all(way.role == "checkbox" for way in self.find) else "switch"
+
     def plan_read(self, label: str) -> str:
-        if self.checked_means == "off":
-            return f'Find the checkbox "{label}" and read whether it is checked (checked is off)'
-        return f'Find the switch "{label}" and read whether it is on'
+        read = f'Find the {self.noun} "{label}" and read whether it is'
+        if self.checked_means == "on":
+            return f"{read} on"
+        if self.noun == "checkbox":
+            return f"{read} checked (checked is off)"
+        return f"{read} on (on protects: the setting is off)"
 
     def plan_switch_off(self, choices: frozenset[str]) -> tuple[PlanItem, ...]:
-        click = "check it" if self.checked_means == "off" else "switch it off"
+        if self.checked_means == "on":
+            click = "switch it off"
+        else:
+            click = "check it" if self.noun == "checkbox" else "switch it on (on protects)"
         if self.save:
             names = " or ".join(f'"{readable(way.name)}"' if way.name else way.describe()
                                 for way in self.save)  # fmt: skip
@@ -89,7 +100,8 @@ class Switch(ControlDriver):
         if found is None:
             visit.walls.check_address()
             raise visit.site_changed(
-                f'the page has no switch "{label}" where {visit.flow.name}\'s setting should be.'
+                f'the page has no {self.noun} "{label}" where {visit.flow.name}\'s setting '
+                "should be."
             )
         count = await found.count()
         if count > 1:
@@ -100,8 +112,8 @@ class Switch(ControlDriver):
         matched = await visit.find.which(self.find)
         if matched and not await visit.bounded(visit.find.in_own_row(matched[0], found)):
             raise visit.site_changed(
-                f'the row "{label}" holds no switch of its own (the nearest one is another '
-                "row's); optout does not guess."
+                f'the row "{label}" holds no {self.noun} of its own (the nearest one is '
+                "another row's); optout does not guess."
             )
         visit.found_with = matched[0] if matched else None
         return found
