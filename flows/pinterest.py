@@ -17,6 +17,7 @@ LABELS = {
     "more": {"en": "Accounts and more options"},  # G: the ▾ button beside the avatar
     "settings": {"en": "Settings"},  # C: Profile → Settings
     "privacy": {"en": "Privacy and data"},  # C
+    "save": {"en": "Save"},  # G: the Reset / Save bar of Pinterest's other settings pages
 }
 PRIVACY_PATH = "/settings/privacy"  # C
 ALIAS_PATH = "/settings/privacy-and-data"  # C: also referenced
@@ -78,7 +79,13 @@ FLOW = Flow(
     # By label only: the page has other switches, among them "Show AI content" in the same
     # GenAI section, so there is no "one switch where the setting sits" to fall back on. G: a
     # Gestalt Switch is a plain checkbox; a switch or a toggle button is tried too.
-    control=Switch(find=tuple(role(r, SWITCH) for r in ("checkbox", "switch", "button"))),
+    # G: whether the page saves on change or waits for the Save of a Reset / Save bar, as
+    # Pinterest's other settings pages do: Save is pressed when the page shows it.
+    control=Switch(
+        find=tuple(role(r, SWITCH) for r in ("checkbox", "switch", "button")),
+        save=(role("button", label(LABELS["save"])),),
+        save_if_shown=True,
+    ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,

@@ -612,6 +612,42 @@ def test_without_one_enabled_save_button_nothing_is_saved(
     assert on_page(html, switch_off) == [clicks, None]
 
 
+SAVED_IF_SHOWN = SAVED_BY_BUTTON.model_copy(update={"save_if_shown": True})
+# What the page does once the box changed: enable its Save, or slide in a Save bar.
+ON_CHANGE = "<script>document.querySelector('input').onchange = () => {{ {} }}</script>"
+SAVE_BUTTON = (
+    "const b = document.createElement('button'); b.textContent = 'Save'; "
+    f"b.onclick = () => {{ {SAVE_JS} }}; document.body.append(b);"
+)
+
+
+@pytest.mark.parametrize(
+    ("buttons", "saved"),
+    [
+        ("", None),  # the page saves by itself: no button to press
+        (  # shown before the change, disabled until it
+            f'<button disabled onclick="{SAVE_JS}">Save</button>'
+            + ON_CHANGE.format("document.querySelector('button').disabled = false"),
+            True,
+        ),
+        (ON_CHANGE.format(f"setTimeout(() => {{ {SAVE_BUTTON} }}, 300)"), True),  # slides in
+    ],
+)
+def test_a_save_button_the_page_may_show_is_pressed_when_shown(
+    on_page, buttons: str, saved: bool | None
+) -> None:
+    """A page that may save on change or with a Save bar: Save is pressed when it is shown,
+    before the change or once the change brought it; without one, the click is all."""
+    from agent.engine.plan import Part
+
+    async def switch_off(page: Any) -> list[Any]:
+        visit = quick_visit(page, SAVED_IF_SHOWN)
+        await SAVED_IF_SHOWN.turn_off(visit, visit.plan.part(Part.SWITCH))
+        return await page.evaluate("[window.clicks, window.saved ?? null]")
+
+    assert on_page(BOX.replace("CHECKED", "") + buttons, switch_off) == [1, saved]
+
+
 # A setting each object has (a site's) -----------------------------------------------------------
 
 

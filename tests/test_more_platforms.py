@@ -59,6 +59,19 @@ def test_pinterest_feed_filter_is_left_alone(optout, replay: Replay) -> None:
     ]
 
 
+def test_pinterest_save_bar_is_pressed_when_the_page_shows_one(optout, replay: Replay) -> None:
+    """The page's Reset / Save bar keeps the change on screen until Save: Save is pressed,
+    and only the training setting is sent."""
+    server = replay("pinterest", "save_bar")
+    run = optout("apply", "pinterest", "--base-url", server.url, "--json")
+    assert run.code == 0, run.err
+    assert (run.json[0]["state_before"], run.json[0]["state"]) == ("on", "off")
+    assert [(w.path, w.body["value"]) for w in server.writes] == [
+        ("/resource/UserSettingsResource/train-pinterest-canvas", False)
+    ]
+    assert server.settings["show-ai-content"] is True
+
+
 def test_grok_training_switch_is_found_beside_its_title(optout, replay: Replay) -> None:
     """grok.com's switches have no name of their own, and the training one is the second of
     three on its tab: only it is clicked."""

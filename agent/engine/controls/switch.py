@@ -32,7 +32,9 @@ class Switch(ControlDriver):
     opens a small dialog (`reveal`), shut after the change with a button that only closes it
     (`close`, never an accept). `checked_means="off"`: an opt-out box ("Prevent sharing"),
     checked when the setting is OFF. `save`: the button that sends the change (a form that
-    saves only when asked); pressed right after the click, and nothing else is."""
+    saves only when asked); pressed right after the click, and nothing else is. With
+    `save_if_shown`, a page may also save the change by itself, showing no such button (one
+    kind of the page saves on change, another with a Save bar): it is pressed when shown."""
 
     kind: Literal["switch"] = "switch"
     find: tuple[Locate, ...] = Field(min_length=1)
@@ -44,6 +46,7 @@ class Switch(ControlDriver):
     disabled_means_not_offered: bool = False
     checked_means: Literal["on", "off"] = "on"
     save: tuple[Locate, ...] = ()
+    save_if_shown: bool = False
 
     # The switch has a state of its own; a row that only opens it has none. That tells them
     # apart when both carry the label (a toggle button, a row button).
@@ -86,7 +89,8 @@ class Switch(ControlDriver):
         if self.save:
             names = " or ".join(f'"{readable(way.name)}"' if way.name else way.describe()
                                 for way in self.save)  # fmt: skip
-            click += f", press {names} (nothing else)"
+            shown = " if the page shows it" if self.save_if_shown else ""
+            click += f", press {names}{shown} (nothing else)"
         return (PlanItem(description=f"{click}, and wait until the page has saved"),)
 
     async def locate(self, visit: Visit) -> Locator:
@@ -136,7 +140,8 @@ class Switch(ControlDriver):
     async def turn_off(self, visit: Visit, steps: tuple[PlannedStep, ...]) -> None:
         visit.at(steps[0])
         switch = await self.locate(visit)
-        # The Save button is found before anything is clicked: without exactly one, nothing is.
+        # The Save button is found before anything is clicked: without exactly one, nothing is
+        # (unless the page may save by itself).
         save = await self._save_button(visit) if self.save else None
         # Read again at the moment of clicking: a click on a switch that is not ON would turn
         # it on.
@@ -147,13 +152,22 @@ class Switch(ControlDriver):
             )
         visit.about_to_change()
         await switch.click()
+        if save is None and self.save_if_shown:
+            # A Save bar may slide in once something changed: judged when the page settles.
+            save = await self._save_button(visit, appearing=True)
         if save is not None:
             await self._press(visit, save)
 
-    async def _save_button(self, visit: Visit) -> Locator:
-        """The one button that sends the change; the site changed when there is none, or
-        several (optout never guesses which one saves)."""
-        found = await visit.find.present(self.save)
+    async def _save_button(self, visit: Visit, *, appearing: bool = False) -> Locator | None:
+        """The one button that sends the change; the site changed when there is none (None
+        when the page may save by itself), or several (optout never guesses which one
+        saves). `appearing`: waited for, until the page has settled without it."""
+        find = visit.appears if appearing else visit.find.present
+        found = await find(self.save)
+        if found is None and self.save_if_shown:
+            if appearing:
+                visit.log.debug("no Save button was shown: the page saves by itself")
+            return None
         if found is None:
             raise visit.site_changed(
                 f"the page has no {describe_ways(self.save)} to save the change; nothing was "
