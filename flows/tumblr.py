@@ -33,7 +33,7 @@ BLOG_LINK = (
 )
 # The toggle's name ends with the blog's name: this blog's toggle, never another's (the
 # "Hide <blog> from search results" toggle beside it names the blog too).
-PREVENT = role("switch", label({"en": f"{LABELS['prevent']['en']} {{object}}"}))
+PREVENT = label({"en": f"{LABELS['prevent']['en']} {{object}}"})
 # A blog name: letters, digits and hyphens, 1 to 32 (G: Tumblr's rule for URLs).
 BLOG_NAME = r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?"
 
@@ -90,7 +90,11 @@ FLOW = Flow(
         Step(description="Open the blog's settings, in the settings menu", click=BLOG_LINK),
     ),
     # The flip saves at once (G): there is no Save button to press.
-    control=Switch(find=(PREVENT,), checked_means="off"),
+    # G: a switch; a checkbox or a toggle button is tried too.
+    control=Switch(
+        find=tuple(role(r, PREVENT) for r in ("switch", "checkbox", "button")),
+        checked_means="off",
+    ),
     save_request=SAVE_REQUEST,
     dismiss=DISMISS,
     acknowledge=ACKNOWLEDGE,

@@ -294,6 +294,12 @@
         h('span', { 'data-mut': 'state' }, [C.words[state === 'true' ? 0 : 1]])]);
     }
     p.setAttribute('data-mut', 'proxy');
+    if (as !== 'same') {
+      /* Painted above what shared the original's place (a switch's track drawn over it): the
+         new control is as clickable as the one it replaces. */
+      p.style.position = 'relative';
+      p.style.zIndex = '1';
+    }
     if (as !== 'label_checkbox' && as !== 'same') {
       if (ctl.labelledby) { p.setAttribute('aria-labelledby', ctl.labelledby); } else if (ctl.label) { p.setAttribute('aria-label', ctl.label); }
     } else if (as === 'same' && ctl.labelledby && !p.hasAttribute('aria-labelledby') && !p.hasAttribute('aria-label')) {
