@@ -57,6 +57,25 @@ def shown(name: str, setting: str) -> str:
     return f"{name}/{setting}" if len(known) > 1 else name
 
 
+def by_shown(shown_name: str) -> Flow:
+    """The flow of the target a person sees called `shown_name` (see `shown`): a platform,
+    one of its settings ("x/allow_xai_personalization") or one of its objects
+    ("wordpress/alice.example"). KeyError for a platform it does not know, LookupError (with
+    the names it knows) for a setting or an object it does not."""
+    name, _, which = shown_name.partition("/")
+    flow = load(name)
+    if not which:
+        return flow
+    for each in flow.per_setting:
+        if each.per_object is None and each.setting.id == which:
+            return each
+        if each.per_object is not None and each.per_object.is_key(which):
+            return each.for_object(which)
+    every = flow.per_object
+    known = [f"{name}/<{every.noun}>"] if every else [shown(name, f.setting.id) for f in flow.per_setting]
+    raise LookupError(f"{flow.name} has no {which!r}: name one of {', '.join(known)}.")
+
+
 def named(name: str, setting: str) -> str:
     """The platform's name for people, and the setting's when it has several ("X: Grok
     Personalization"), or the object's ("WordPress.com: alice.example")."""

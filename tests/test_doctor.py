@@ -181,3 +181,38 @@ def test_doctor_of_a_setting_each_site_has_walks_to_the_first_sites(
     assert "no checkbox" in steps[-1]["message"]
     assert not [name for name, text in files.items() if "alicewrites" in text or "alicebakes" in text]
     assert server.writes == []
+
+
+def test_doctor_of_a_named_site_walks_to_that_one(optout, replay: Replay, tmp_path: Path) -> None:
+    """The site whose run stopped is the one its hint names, as tables name it; doctor walks
+    the way to it, not to the first site, and keeps its host out of the report too."""
+    server = replay("wordpress", "control_missing")
+    run_ = optout("apply", "wordpress", "--base-url", server.url, "--timeout", "2", "--json")
+    hint = run_.json[1]["error"]["message"].splitlines()[-1]
+    assert hint.startswith("To help fix this: optout doctor wordpress/alicebakes.com makes a report")
+    out = tmp_path / "report.zip"
+    run_ = optout("doctor", "wordpress/alicebakes.com", "--base-url", server.url, "--out", str(out),
+                  "--timeout", "2")  # fmt: skip
+    assert run_.code == 5, run_.out + run_.err
+    files = unzip(out)
+    steps = json.loads(files["report.json"])["steps"]
+    assert steps[0]["url"].endswith("/settings/general/xxxxxxxxxx.xxx")  # alicebakes.com, masked
+    assert "no checkbox" in steps[-1]["message"]
+    assert not [name for name, text in files.items() if "alicebakes" in text]
+    assert server.writes == []
+
+
+@pytest.mark.parametrize(
+    ("named", "says"),
+    [
+        ("x/allow_bogus", "X has no 'allow_bogus': name one of x/allow_xai_data_sharing, "
+                          "x/allow_xai_personalization."),
+        ("tumblr/Not A Blog", "Tumblr has no 'Not A Blog': name one of tumblr/<blog>."),
+        ("linkedin/anything", "LinkedIn has no 'anything': name one of linkedin."),
+    ],
+)  # fmt: skip
+def test_doctor_of_a_setting_or_site_a_platform_has_not_is_exit_2(
+    optout, named: str, says: str
+) -> None:
+    run_ = optout("doctor", named)
+    assert run_.code == 2 and run_.err.strip() == f"optout: {says}"

@@ -26,11 +26,15 @@ KEEP_EVIDENCE = "OPTOUT_KEEP_EVIDENCE"  # how many runs' evidence to keep (per p
 # From arguments to the engine's terms ------------------------------------------------------------
 
 
-def flow_of(name: str) -> Flow:
+def flow_of(name: str, *, shown: bool = False) -> Flow:
     import flows
     from agent.api import known_platform
 
-    return flows.load(known_platform(name))
+    platform, _, which = name.partition("/") if shown else (name, "", "")
+    try:
+        return flows.by_shown(f"{known_platform(platform)}/{which}".rstrip("/"))
+    except LookupError as e:
+        raise BadInput(str(e)) from None
 
 
 def base_urls(args: argparse.Namespace, platforms: list[str] | None) -> dict[str, str]:
@@ -73,11 +77,13 @@ def selection(args: argparse.Namespace) -> Selection:
     return chosen
 
 
-def one_target(args: argparse.Namespace) -> Target:
+def one_target(args: argparse.Namespace, *, shown: bool = False) -> Target:
+    """The one target a command names. `shown`: also one of a platform's settings or objects,
+    as tables name them ("wordpress/alice.example")."""
     from agent.models import Target
     from agent.store.accounts import check_account
 
-    flow = flow_of(args.platform)
+    flow = flow_of(args.platform, shown=shown)
     origin = base_urls(args, [flow.id]).get(flow.id)
     account = "default" if args.account is None else args.account
     return Target(flow=flow, account=check_account(account), origin=origin)
@@ -469,7 +475,7 @@ def cmd_completion(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from agent.cli.doctor import doctor
 
-    return doctor(args, one_target(args), options(args))
+    return doctor(args, one_target(args, shown=True), options(args))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

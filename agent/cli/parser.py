@@ -90,7 +90,7 @@ def _platform(parser: argparse.ArgumentParser, **kwargs: Any) -> None:
     action = parser.add_argument(
         kwargs.pop("dest", "platform"),
         metavar="PLATFORM",
-        help=f"one of: {', '.join(flows.names())}",
+        help=kwargs.pop("help", f"one of: {', '.join(flows.names())}"),
         **kwargs,
     )
     action.completer = lambda **_: flows.names()  # type: ignore[attr-defined]
@@ -295,7 +295,8 @@ def build() -> Parser:
         description="Walk every way to the setting read-only and record each step in a zip "
         "without your personal details, to share when a flow no longer works.",
     )
-    _platform(doctor)
+    _platform(doctor, help=f"one of: {', '.join(flows.names())}; or one of its settings or "
+              "sites, as tables name it (wordpress/alice.example)")  # fmt: skip
     _account(doctor)
     doctor.add_argument("--out", metavar="FILE", type=Path, help="where to write the zip")
     doctor.add_argument("--open", action="store_true", help="open the folder that holds it")

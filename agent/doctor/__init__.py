@@ -147,8 +147,9 @@ async def _walk(
         page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
         visit = Visit(page, target, options)
         await dismiss_overlays(visit)
-        keys: list[str] = []
-        if flow.listing:  # a setting each site has: the way to the first site's is walked
+        # A setting each site has: the way to the named site's is walked, else the first's.
+        keys = [flow.object] if flow.object is not None else []
+        if flow.listing:
             keys = await objects.listed(visit)
             if keys:
                 visit = Visit(page, replace(target, flow=flow.for_object(keys[0])), options)

@@ -313,8 +313,9 @@ def doctor_hint(target: Target) -> str:
     """The second line of every "the site did not look as expected": how to make a report of
     the page that a person can share, so that the flow can be fixed."""
     account = "" if target.account == "default" else f" --account {target.account}"
+    name = target.flow.id if target.flow.listing else target.flow.shown
     return (
-        f"To help fix this: optout doctor {target.flow.id}{account} makes a report of the page "
+        f"To help fix this: optout doctor {name}{account} makes a report of the page "
         "without your personal details, to share (nothing is sent)."
     )
 

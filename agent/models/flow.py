@@ -262,6 +262,17 @@ class Flow(Frozen):
         filled: Flow = _for_object(self, key)
         return filled.model_copy(update={"object": key})
 
+    @property
+    def shown(self) -> str:
+        """What a person sees this flow's target called: the platform, and the object
+        ("wordpress/alice.example") or the setting when the platform has several
+        ("x/allow_xai_personalization")."""
+        if self.object is not None:
+            return f"{self.id}/{self.object}"
+        if self.per_object is not None:
+            return f"{self.id}/*"
+        return f"{self.id}/{self.setting.id}" if self.more_settings else self.id
+
     def object_of(self, setting: str) -> str | None:
         """The object a setting id of this flow names ("alice.example/x" -> "alice.example"),
         for a per-object flow; None for any other id."""
