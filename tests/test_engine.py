@@ -648,6 +648,11 @@ def test_a_save_button_the_page_may_show_is_pressed_when_shown(
     assert on_page(BOX.replace("CHECKED", "") + buttons, switch_off) == [1, saved]
 
 
+def test_a_save_button_the_page_may_show_must_be_named() -> None:
+    with pytest.raises(ValueError, match="save_if_shown needs the save button"):
+        Switch(find=OPT_OUT_BOX.find, save_if_shown=True)
+
+
 # A setting each object has (a site's) -----------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from agent.engine.controls.base import ControlDriver
 from agent.models import Locate, PlanItem, describe_ways
@@ -59,6 +59,12 @@ class Switch(ControlDriver):
     @classmethod
     def _without_a_state(cls, ways: tuple[Locate, ...]) -> tuple[Locate, ...]:
         return tuple(way.model_copy(update={"stateful": False}) for way in ways)
+
+    @model_validator(mode="after")
+    def _save_to_press(self) -> Switch:
+        if self.save_if_shown and not self.save:
+            raise ValueError("save_if_shown needs the save button's ways (save=...)")
+        return self
 
     @property
     def shows(self) -> tuple[Locate, ...]:
