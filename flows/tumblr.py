@@ -58,8 +58,8 @@ FLOW = Flow(
         name="Prevent third-party sharing",
         control_label=f"{LABELS['prevent']['en']} {{object}}",
         regions=(
-            "Every blog, off (sharing allowed) by default; already on for a blog hidden from "
-            "search results."
+            "Every blog: the toggle is off by default (sharing allowed, the setting ON), and "
+            "on for a blog hidden from search results."
         ),
         covers=(
             "Sharing the blog's content with Automattic's licensed network of content and "
