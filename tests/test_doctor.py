@@ -216,3 +216,16 @@ def test_doctor_of_a_setting_or_site_a_platform_has_not_is_exit_2(
 ) -> None:
     run_ = optout("doctor", named)
     assert run_.code == 2 and run_.err.strip() == f"optout: {says}"
+
+
+def test_doctor_of_a_named_setting_records_the_way_to_that_one(
+    optout, replay: Replay, tmp_path: Path
+) -> None:
+    server = replay("x")
+    out = tmp_path / "report.zip"
+    run_ = optout("doctor", "x/allow_xai_personalization", "--base-url", server.url, "--out", str(out))
+    assert run_.code == 0, run_.out + run_.err
+    report = json.loads(unzip(out)["report.json"])
+    assert report["setting"] == flows.of_setting("x", "allow_xai_personalization").setting.name
+    assert report["setting"] != flows.load("x").setting.name
+    assert server.writes == []
