@@ -79,7 +79,7 @@ def selection(args: argparse.Namespace) -> Selection:
 
 def one_target(args: argparse.Namespace, *, shown: bool = False) -> Target:
     """The one target a command names. `shown`: also one of a platform's settings or objects,
-    as tables name them ("wordpress/alice.example")."""
+    as tables name them ("PLATFORM/SITE")."""
     from agent.models import Target
     from agent.store.accounts import check_account
 

@@ -296,7 +296,7 @@ def build() -> Parser:
         "without your personal details, to share when a flow no longer works.",
     )
     _platform(doctor, help=f"one of: {', '.join(flows.names())}; or one of its settings or "
-              "sites, as tables name it (wordpress/alice.example)")  # fmt: skip
+              "sites, as tables name it (PLATFORM/SITE)")  # fmt: skip
     _account(doctor)
     doctor.add_argument("--out", metavar="FILE", type=Path, help="where to write the zip")
     doctor.add_argument("--open", action="store_true", help="open the folder that holds it")

@@ -265,8 +265,8 @@ class Flow(Frozen):
     @property
     def shown(self) -> str:
         """What a person sees this flow's target called: the platform, and the object
-        ("wordpress/alice.example") or the setting when the platform has several
-        ("x/allow_xai_personalization")."""
+        ("PLATFORM/alice.example") or the setting when the platform has several
+        ("PLATFORM/SETTING_ID")."""
         if self.object is not None:
             return f"{self.id}/{self.object}"
         if self.per_object is not None:
