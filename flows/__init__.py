@@ -49,12 +49,10 @@ def shown(name: str, setting: str) -> str:
         known = settings(name)
     except KeyError:  # a platform optout no longer has, in an older history
         return name
-    for flow in known:
-        if flow.per_object is not None and flow.setting.id == setting:
-            return f"{name}/*"
-        if (key := flow.object_of(setting)) is not None:
-            return f"{name}/{key}"
-    return f"{name}/{setting}" if len(known) > 1 else name
+    flow = of_setting(name, setting)
+    if flow is not None:
+        return flow.shown
+    return f"{name}/{setting}" if len(known) > 1 else name  # a setting it no longer has
 
 
 def by_shown(shown_name: str) -> Flow:
